@@ -1,0 +1,81 @@
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { createCore, type Core } from '../core';
+import { buildBridgeServer } from '../bridge/server';
+import { acquireServeLock } from '../serve-lock';
+import { localActor } from '../actor';
+import type { Logger } from '../logger';
+
+export interface ServeOptions {
+  dataDir: string;
+  uiPort?: number | undefined;
+  ui: boolean;
+  staticDir?: string | undefined;
+  logger: Logger;
+}
+
+export interface RunningServer {
+  core: Core;
+  /** The UI address with its access token in the fragment; null with --no-ui. */
+  uiUrl: string | null;
+  stop(): Promise<void>;
+}
+
+/** Runs the core headless: takes the serve lock, starts the core and the UI bridge on loopback. */
+export async function startServer(options: ServeOptions): Promise<RunningServer> {
+  const lock = acquireServeLock(options.dataDir, { mode: 'headless' });
+  let core: Core | undefined;
+  try {
+    core = await createCore({ dataDir: options.dataDir, headless: true, logger: options.logger });
+    await core.start();
+    let uiUrl: string | null = null;
+    let bridge: ReturnType<typeof buildBridgeServer> | null = null;
+    if (options.ui) {
+      const token = randomBytes(32).toString('base64url');
+      bridge = buildBridgeServer({
+        dispatch: core.dispatch,
+        subscribe: core.subscribe,
+        token,
+        ctx: { actor: localActor('ui') },
+        logger: options.logger,
+        staticDir: options.staticDir,
+      });
+      await bridge.listen({ host: '127.0.0.1', port: options.uiPort ?? core.services.settings.get().uiPort });
+      const { port } = bridge.server.address() as AddressInfo;
+      const base = `http://127.0.0.1:${port}/`;
+      uiUrl = `${base}#token=${token}`;
+      lock.update({ ui: base });
+    }
+    core.services.log.write({
+      sistema: 'GSIH',
+      tipo: 'servicio',
+      estado: 'INFO',
+      datos_enviados: { evento: 'inicio', modo: 'sin ventana', interfaz: uiUrl ? uiUrl.split('#')[0] : null },
+    });
+
+    const running = core;
+    let stopping: Promise<void> | null = null;
+    return {
+      core: running,
+      uiUrl,
+      stop() {
+        stopping ??= (async () => {
+          running.services.log.write({
+            sistema: 'GSIH',
+            tipo: 'servicio',
+            estado: 'INFO',
+            datos_enviados: { evento: 'parada', modo: 'sin ventana' },
+          });
+          await bridge?.close();
+          await running.stop();
+          lock.release();
+        })();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await core?.stop();
+    lock.release();
+    throw error;
+  }
+}

@@ -1,0 +1,177 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import packageJson from '../../package.json';
+import type { PushMessage } from '../shared/contract';
+import { AppError } from '../shared/errors';
+import { systemClock, type Clock } from './clock';
+import { createDispatcher, type Dispatch, type Handlers } from './dispatch';
+import { MIGRATIONS } from './db/migrations';
+import type { Migration } from './db/migrate';
+import { openDatabase, toDatabaseError, type Db } from './db/open';
+import { createEventBus } from './events/bus';
+import { createOutbox } from './events/outbox';
+import { createInventoryService } from './inventory/service';
+import { createIntegrationLog } from './logs/integration-log';
+import { createConsoleLogger, type Logger } from './logger';
+import { DATABASE_FILE } from './settings/paths';
+import { createConfSettingsStore, type SettingsStore } from './settings/store';
+
+export type { SettingsStore } from './settings/store';
+export { createConfSettingsStore } from './settings/store';
+export { resolveDefaultDataDir } from './settings/paths';
+
+export interface CoreOptions {
+  dataDir: string;
+  settingsStore?: SettingsStore;
+  headless?: boolean;
+  logger?: Logger;
+  clock?: Clock;
+  migrations?: Migration[];
+  /** better_sqlite3.node built for Electron's ABI, when running inside Electron. */
+  nativeBinding?: string | undefined;
+  /** How often to look for commits made by other processes on the same database. */
+  externalChangePollMs?: number;
+}
+
+export interface Core {
+  dispatch: Dispatch;
+  subscribe(listener: (message: PushMessage) => void): () => void;
+  readonly dataDir: string;
+  readonly db: Db;
+  readonly services: CoreServices;
+  start(): Promise<void>;
+  /** Idempotent: stops background work, flushes the log and closes the database. */
+  stop(): Promise<void>;
+}
+
+export type CoreServices = ReturnType<typeof buildServices> & { settings: SettingsStore };
+
+const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
+
+function buildServices(db: Db, clock: Clock, logger: Logger, emit: ReturnType<typeof createEventBus>['emit']) {
+  const outbox = createOutbox(db);
+  const inventory = createInventoryService({
+    db,
+    clock,
+    outbox,
+    onChange: ({ entidades }) => entidades.forEach((entidad) => emit('inventory/changed', { entidad })),
+  });
+  const log = createIntegrationLog({
+    db,
+    clock,
+    logger,
+    onFlushed: (cantidad) => emit('logs/appended', { cantidad }),
+  });
+  return { outbox, inventory, log };
+}
+
+/** The composition root: opens the data, builds the services and the handler map. */
+export async function createCore(options: CoreOptions): Promise<Core> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createConsoleLogger();
+  const dataDir = options.dataDir;
+  const databaseFile = join(dataDir, DATABASE_FILE);
+
+  try {
+    mkdirSync(dataDir, { recursive: true });
+  } catch (error) {
+    throw new AppError(
+      'DATABASE_READONLY',
+      `No se puede crear el directorio de datos ${dataDir}. Compruebe la ruta y los permisos.`,
+      undefined,
+      error,
+    );
+  }
+  const settings = options.settingsStore ?? createConfSettingsStore(dataDir);
+  const db = openDatabase({
+    file: databaseFile,
+    migrations: options.migrations ?? MIGRATIONS,
+    now: () => clock.now().toISOString(),
+    nativeBinding: options.nativeBinding,
+  });
+
+  const bus = createEventBus((error) => logger.error('push listener failed', error));
+  const services: CoreServices = { ...buildServices(db, clock, logger, bus.emit), settings };
+  const { inventory, outbox, log } = services;
+
+  const handlers: Handlers = {
+    'app/info': () => ({
+      version: packageJson.version,
+      data_dir: dataDir,
+      database_file: databaseFile,
+      schema_version: (db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number }).v,
+      headless: options.headless ?? true,
+      counts: inventory.counts(),
+    }),
+    'inventory/listArticles': (input) => inventory.listArticles(input),
+    'inventory/getArticle': ({ id }) => inventory.getArticle(id),
+    'inventory/createArticle': (input) => inventory.createArticle(input),
+    'inventory/updateArticle': ({ id, ...patch }) => inventory.updateArticle(id, patch),
+    'inventory/listStock': (input) => inventory.listStock(input),
+    'inventory/listMovements': (input) => inventory.listMovements(input),
+    'inventory/createMovement': (input, ctx) => inventory.createMovement({ ...input, origen: 'ui' }, ctx.actor),
+    'inventory/approveMovement': ({ id }, ctx) => inventory.approveMovement(id, ctx.actor),
+    'inventory/rejectMovement': ({ id, motivo }, ctx) => inventory.rejectMovement(id, motivo, ctx.actor),
+    'inventory/listAlerts': (input) => inventory.listAlerts(input),
+    'events/list': (input) => outbox.list(input),
+    'logs/list': (input) => {
+      log.flush(); // what was just written is what the user expects to see
+      return log.list(input);
+    },
+    'logs/facets': () => log.facets(),
+    'settings/get': () => settings.get(),
+    'settings/update': (patch) => {
+      const next = settings.update(patch);
+      bus.emit('settings/changed', next);
+      return next;
+    },
+  };
+
+  const dispatch = createDispatcher(handlers, logger);
+  const timers: NodeJS.Timeout[] = [];
+  let stopped = false;
+
+  const prune = () => {
+    const { logRetentionDays, logRetentionMaxRows } = settings.get();
+    try {
+      const removed = log.prune({ days: logRetentionDays, maxRows: logRetentionMaxRows });
+      if (removed > 0) logger.info(`integration log: pruned ${removed} entries`);
+    } catch (error) {
+      logger.error('integration log: pruning failed', toDatabaseError(error, databaseFile));
+    }
+  };
+
+  // Another process (a one-shot `gsih` command) may commit to the same file; SQLite's
+  // data_version changes when it does, so open windows refresh without polling the tables.
+  let dataVersion = db.pragma('data_version', { simple: true }) as number;
+  const watchExternalChanges = () => {
+    const current = db.pragma('data_version', { simple: true }) as number;
+    if (current !== dataVersion) {
+      dataVersion = current;
+      for (const entidad of ['articulos', 'movimientos', 'alertas', 'stock'] as const) {
+        bus.emit('inventory/changed', { entidad });
+      }
+      bus.emit('logs/appended', { cantidad: 0 });
+    }
+  };
+
+  return {
+    dispatch,
+    subscribe: bus.subscribe,
+    dataDir,
+    db,
+    services,
+    async start() {
+      prune();
+      timers.push(setInterval(prune, PRUNE_INTERVAL_MS).unref());
+      timers.push(setInterval(watchExternalChanges, options.externalChangePollMs ?? 1000).unref());
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      timers.forEach(clearInterval);
+      log.close();
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,186 @@
+import { z } from 'zod';
+import {
+  EVENT_TYPES,
+  LOG_STATES,
+  MOVEMENT_STATES,
+  MOVEMENT_TYPES,
+  ALERT_STATES,
+  type AppInfo,
+  type Article,
+  type ArticleSummary,
+  type LogEntry,
+  type Movement,
+  type OutboxEvent,
+  type Page,
+  type StockAlert,
+  type StockLevel,
+} from './domain';
+import { settingsPatchSchema, type Settings } from './settings';
+
+// The IPC contract: one map from handler name (`domain/verb`) to its input schema and result
+// type. Main registers it over Electron IPC and over the loopback bridge; the renderer's client
+// is derived from it. Adding a handler here is the only way to add one.
+
+function handler<Result>() {
+  return <Schema extends z.ZodType>(input: Schema) => ({
+    input,
+    result: undefined as unknown as Result,
+  });
+}
+
+const MAX_TEXT = 200;
+const text = (max = MAX_TEXT) => z.string().trim().max(max);
+const requiredText = (max = MAX_TEXT) => text(max).min(1, 'Obligatorio');
+const id = z.number().int().positive();
+const quantity = z.number().finite().nonnegative().max(1e12);
+const isoDate = z.iso.datetime({ offset: true });
+
+const paging = {
+  page: z.number().int().min(1).max(1_000_000).default(1),
+  page_size: z.number().int().min(1).max(500).default(50),
+};
+
+const articleFields = {
+  codigo: requiredText(64),
+  nombre: requiredText(),
+  material: text().nullable().default(null),
+  diametro: z.number().finite().nonnegative().max(1e9).nullable().default(null),
+  unidad: requiredText(20).default('unidad'),
+  stock_minimo: quantity.default(0),
+  referencia_externa: text(120).nullable().default(null),
+};
+
+export const createArticleInput = z.object(articleFields).strict();
+export const updateArticleInput = z
+  .object({
+    id,
+    ...Object.fromEntries(Object.entries(articleFields).map(([k, v]) => [k, v.optional()])),
+  })
+  .strict() as z.ZodType<{ id: number } & Partial<z.infer<typeof createArticleInput>>>;
+
+export const createMovementInput = z
+  .object({
+    tipo: z.enum(MOVEMENT_TYPES),
+    articulo: id,
+    cantidad: quantity,
+    almacen: requiredText(64).optional(),
+    referencia: text().nullable().default(null),
+    fecha: isoDate.optional(),
+  })
+  .strict()
+  .refine((m) => m.tipo === 'AJUSTE' || m.cantidad > 0, {
+    message: 'La cantidad debe ser mayor que cero',
+    path: ['cantidad'],
+  });
+
+export const contract = {
+  'app/info': handler<AppInfo>()(z.object({}).strict()),
+
+  'inventory/listArticles': handler<Page<ArticleSummary>>()(
+    z
+      .object({
+        texto: text().optional(),
+        solo_bajo_minimo: z.boolean().optional(),
+        ...paging,
+      })
+      .strict(),
+  ),
+  'inventory/getArticle': handler<ArticleSummary>()(z.object({ id }).strict()),
+  'inventory/createArticle': handler<Article>()(createArticleInput),
+  'inventory/updateArticle': handler<Article>()(updateArticleInput),
+  'inventory/listStock': handler<Page<StockLevel>>()(
+    z
+      .object({
+        articulo: id.optional(),
+        almacen: text(64).optional(),
+        bajo_minimo: z.boolean().optional(),
+        ...paging,
+      })
+      .strict(),
+  ),
+  'inventory/listMovements': handler<Page<Movement>>()(
+    z
+      .object({
+        estado: z.enum(MOVEMENT_STATES).optional(),
+        tipo: z.enum(MOVEMENT_TYPES).optional(),
+        articulo: id.optional(),
+        desde: isoDate.optional(),
+        hasta: isoDate.optional(),
+        ...paging,
+      })
+      .strict(),
+  ),
+  'inventory/createMovement': handler<Movement>()(createMovementInput),
+  'inventory/approveMovement': handler<Movement>()(z.object({ id }).strict()),
+  'inventory/rejectMovement': handler<Movement>()(
+    z.object({ id, motivo: text(500).nullable().default(null) }).strict(),
+  ),
+  'inventory/listAlerts': handler<Page<StockAlert>>()(
+    z
+      .object({ estado: z.enum(ALERT_STATES).optional(), articulo: id.optional(), ...paging })
+      .strict(),
+  ),
+
+  'events/list': handler<Page<OutboxEvent>>()(
+    z.object({ evento: z.enum(EVENT_TYPES).optional(), ...paging }).strict(),
+  ),
+
+  'logs/list': handler<Page<LogEntry>>()(
+    z
+      .object({
+        sistema: text(64).optional(),
+        tipo: text(64).optional(),
+        estado: z.enum(LOG_STATES).optional(),
+        texto: text().optional(),
+        desde: isoDate.optional(),
+        hasta: isoDate.optional(),
+        ...paging,
+      })
+      .strict(),
+  ),
+  'logs/facets': handler<{ sistemas: string[]; tipos: string[] }>()(z.object({}).strict()),
+
+  'settings/get': handler<Settings>()(z.object({}).strict()),
+  'settings/update': handler<Settings>()(settingsPatchSchema),
+} as const;
+
+export type Contract = typeof contract;
+export type HandlerName = keyof Contract;
+export const HANDLER_NAMES = Object.keys(contract) as HandlerName[];
+
+/** What a caller passes (defaults may be left out). */
+export type HandlerInput<K extends HandlerName> = z.input<Contract[K]['input']>;
+/** What the handler receives, after validation and defaults. */
+export type HandlerParsedInput<K extends HandlerName> = z.output<Contract[K]['input']>;
+export type HandlerResult<K extends HandlerName> = Contract[K]['result'];
+
+export function isHandlerName(name: unknown): name is HandlerName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(contract, name);
+}
+
+// Push events: main → renderer, over webContents.send or the bridge's event stream.
+export interface PushEvents {
+  'inventory/changed': { entidad: 'articulos' | 'movimientos' | 'alertas' | 'stock' };
+  'logs/appended': { cantidad: number };
+  'settings/changed': Settings;
+}
+export type PushEventName = keyof PushEvents;
+export const PUSH_EVENT_NAMES: PushEventName[] = [
+  'inventory/changed',
+  'logs/appended',
+  'settings/changed',
+];
+export interface PushMessage<K extends PushEventName = PushEventName> {
+  event: K;
+  payload: PushEvents[K];
+}
+
+/** Channel names used over Electron IPC. */
+export const IPC_INVOKE_PREFIX = 'gsih:';
+export const IPC_PUSH_CHANNEL = 'gsih:push';
+
+/** What the preload exposes as `window.gsih` and what the bridge client implements too. */
+export interface GsihTransport {
+  invoke(name: string, input: unknown): Promise<unknown>;
+  subscribe(listener: (message: PushMessage) => void): () => void;
+}

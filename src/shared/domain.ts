@@ -1,0 +1,135 @@
+// Domain records as they cross every boundary (IPC, bridge, and later the external API).
+// Field names are the seed system's wire names: snake_case Spanish, ASCII only.
+
+export const MOVEMENT_TYPES = ['ENTRADA', 'SALIDA', 'AJUSTE'] as const;
+export type MovementType = (typeof MOVEMENT_TYPES)[number];
+
+export const MOVEMENT_STATES = ['PENDIENTE', 'APROBADO', 'RECHAZADO'] as const;
+export type MovementState = (typeof MOVEMENT_STATES)[number];
+
+export const MOVEMENT_ORIGINS = ['ui', 'api', 'erp', 'importacion'] as const;
+export type MovementOrigin = (typeof MOVEMENT_ORIGINS)[number];
+
+export const EVENT_TYPES = [
+  'movimiento_creado',
+  'movimiento_aprobado',
+  'stock_bajo',
+  'alerta_generada',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export const ALERT_STATES = ['ABIERTA', 'RESUELTA'] as const;
+export type AlertState = (typeof ALERT_STATES)[number];
+
+/** The warehouse used when a movement or import names none. */
+export const DEFAULT_WAREHOUSE = 'PRINCIPAL';
+
+export interface Article {
+  id: number;
+  codigo: string;
+  nombre: string;
+  material: string | null;
+  diametro: number | null;
+  unidad: string;
+  stock_minimo: number;
+  referencia_externa: string | null;
+  fecha_creacion: string;
+  fecha_actualizacion: string;
+}
+
+/** An article as the inventory list shows it: with its total stock and open alerts. */
+export interface ArticleSummary extends Article {
+  stock_total: number;
+  alertas_abiertas: number;
+}
+
+export interface StockLevel {
+  articulo: number;
+  codigo: string;
+  nombre: string;
+  almacen: string;
+  cantidad: number;
+  stock_minimo: number;
+  bajo_minimo: boolean;
+  fecha_actualizacion: string;
+}
+
+export interface Movement {
+  id: number;
+  tipo: MovementType;
+  articulo: number;
+  codigo: string;
+  nombre: string;
+  /** ENTRADA and SALIDA: units moved (> 0). AJUSTE: the counted stock the almacén is set to (>= 0). */
+  cantidad: number;
+  almacen: string;
+  referencia: string | null;
+  fecha: string;
+  estado: MovementState;
+  origen: MovementOrigin;
+  creado_por: string | null;
+  aprobado_por: string | null;
+  fecha_aprobacion: string | null;
+  motivo_rechazo: string | null;
+  /** Stock of the almacén before and after the movement was applied; null until approved. */
+  stock_anterior: number | null;
+  stock_resultante: number | null;
+}
+
+export interface StockAlert {
+  id: number;
+  articulo: number;
+  codigo: string;
+  nombre: string;
+  almacen: string;
+  cantidad_actual: number;
+  umbral_minimo: number;
+  estado: AlertState;
+  fecha_creacion: string;
+  fecha_resolucion: string | null;
+}
+
+export interface OutboxEvent {
+  /** `evt_` + random id; unique and stable: deliveries reuse it as their id. */
+  id: string;
+  evento: EventType;
+  fecha: string;
+  datos: Record<string, unknown>;
+}
+
+export const LOG_STATES = ['OK', 'ERROR', 'INFO'] as const;
+export type LogState = (typeof LOG_STATES)[number];
+
+export interface LogEntry {
+  id: number;
+  sistema: string;
+  tipo: string;
+  estado: LogState;
+  datos_enviados: unknown;
+  datos_recibidos: unknown;
+  error: string | null;
+  duracion_ms: number | null;
+  fecha: string;
+}
+
+/** A page of a server-side paged list (IPC and bridge). The external API uses DRF's envelope. */
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  page_size: number;
+}
+
+export interface AppInfo {
+  version: string;
+  data_dir: string;
+  database_file: string;
+  schema_version: number;
+  headless: boolean;
+  counts: {
+    articulos: number;
+    movimientos_pendientes: number;
+    alertas_abiertas: number;
+    eventos: number;
+  };
+}
