@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../shared/errors';
 
@@ -41,6 +41,7 @@ export function readServeLock(dataDir: string): ServeLockInfo | null {
  * commands may still open the database beside it. A lock left by a process that died is taken over.
  */
 export function acquireServeLock(dataDir: string, info: Omit<ServeLockInfo, 'pid' | 'started'>): ServeLock {
+  mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, LOCK_FILE);
   let current: ServeLockInfo = { pid: process.pid, started: new Date().toISOString(), ...info };
 
@@ -51,7 +52,7 @@ export function acquireServeLock(dataDir: string, info: Omit<ServeLockInfo, 'pid
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = readServeLock(dataDir);
-      if (holder && holder.pid !== process.pid) {
+      if (holder) {
         throw new AppError(
           'DATA_DIR_IN_USE',
           `Este directorio de datos ya lo está sirviendo otro proceso de GSIH (PID ${holder.pid}, ` +

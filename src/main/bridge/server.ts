@@ -102,6 +102,8 @@ function sendError(reply: FastifyReply, error: SerializedError, status?: number)
 export function buildBridgeServer(deps: BridgeDeps): FastifyInstance {
   const app = Fastify({ logger: false, bodyLimit: 1024 * 1024, forceCloseConnections: true });
   const streams = new Set<() => void>();
+  // The bridge speaks JSON only; anything else is a 415, not a string handed to a handler.
+  app.removeContentTypeParser('text/plain');
 
   const ownPort = (request: FastifyRequest) => (request.socket.address() as AddressInfo).port;
 
@@ -137,8 +139,9 @@ export function buildBridgeServer(deps: BridgeDeps): FastifyInstance {
     sendError(reply, { code: 'NOT_FOUND', message: `No existe ${request.method} ${request.url.split('?')[0]}` }),
   );
 
-  app.post<{ Params: { name: string } }>(`${BRIDGE_INVOKE_PATH}:name`, async (request, reply) => {
-    const envelope = await deps.dispatch(request.params.name, request.body ?? {}, deps.ctx);
+  // The name is `domain/verb`: a wildcard takes it whether or not the slash is percent-encoded.
+  app.post<{ Params: { '*': string } }>(`${BRIDGE_INVOKE_PATH}*`, async (request, reply) => {
+    const envelope = await deps.dispatch(decodeURIComponent(request.params['*']), request.body ?? {}, deps.ctx);
     if (!envelope.ok) return sendError(reply, envelope.error);
     return reply.send(envelope);
   });
