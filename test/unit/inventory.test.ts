@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AppError } from '../../src/shared/errors';
+import { type AppError } from '../../src/shared/errors';
 import type { InventoryChange, InventoryService } from '../../src/main/inventory/service';
 import { makeTestCore, manualClock } from '../fixtures/core';
 

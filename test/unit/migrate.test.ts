@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrate, migrationsFromDir, migrationsFromFiles } from '../../src/main/db/migrate';
 import { openDatabase } from '../../src/main/db/open';
 import { MIGRATIONS } from '../../src/main/db/migrations';
-import { AppError } from '../../src/shared/errors';
+import { type AppError } from '../../src/shared/errors';
 import { makeTempDir } from '../fixtures/core';
 
 const FIXTURES = join(__dirname, '../fixtures/migrations/valid');
