@@ -170,10 +170,10 @@ export const PUSH_EVENT_NAMES: PushEventName[] = [
   'logs/appended',
   'settings/changed',
 ];
-export interface PushMessage<K extends PushEventName = PushEventName> {
-  event: K;
-  payload: PushEvents[K];
-}
+/** One push event; a union discriminated by `event`, so checking it narrows the payload. */
+export type PushMessage<K extends PushEventName = PushEventName> = {
+  [E in K]: { event: E; payload: PushEvents[E] };
+}[K];
 
 /** Channel names used over Electron IPC. */
 export const IPC_INVOKE_PREFIX = 'gsih:';

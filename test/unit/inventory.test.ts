@@ -244,7 +244,7 @@ describe('inventory', () => {
   it('notifies changes after commit, not for a refused one', () => {
     const seen: InventoryChange[] = [];
     const unsubscribe = core.subscribe((m) => {
-      if (m.event === 'inventory/changed') seen.push({ entidades: [m.payload.entidad as never] });
+      if (m.event === 'inventory/changed') seen.push({ entidades: [m.payload.entidad] });
     });
     const { id } = inv.createArticle(article());
     const salida = move(id, 'SALIDA', 1);

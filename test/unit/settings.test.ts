@@ -22,6 +22,13 @@ describe('settings', () => {
     expect(createConfSettingsStore(temp.dir).get()).toMatchObject({ language: 'en', logRetentionDays: 7, apiPort: 8787 });
   });
 
+  it('updates only the settings a patch names', () => {
+    const store = createConfSettingsStore(temp.dir);
+    store.update({ apiPort: 9100, logRetentionDays: 7 });
+    expect(store.update({ language: 'en' })).toMatchObject({ language: 'en', apiPort: 9100, logRetentionDays: 7 });
+    expect(createConfSettingsStore(temp.dir).get()).toMatchObject({ language: 'en', apiPort: 9100, logRetentionDays: 7 });
+  });
+
   it('falls back to the default for a hand-edited bad value, keeping the good ones', () => {
     writeFileSync(join(temp.dir, 'config.json'), JSON.stringify({ language: 'klingon', apiPort: 9001 }));
     expect(createConfSettingsStore(temp.dir).get()).toMatchObject({ language: 'es', apiPort: 9001 });
