@@ -7,5 +7,6 @@ export default defineConfig({
     testTimeout: 20_000,
     pool: 'forks',
     globalSetup: ['test/global-setup.ts'],
+    benchmark: { include: ['bench/**/*.bench.ts'] },
   },
 });
