@@ -13,12 +13,21 @@ export default tseslint.config(
   {
     languageOptions: { globals: { ...globals.node } },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       'no-restricted-imports': [
         'error',
         {
-          paths: [{ name: 'electron', message: 'Only src/main/index.ts, src/main/electron/** and the preload may import electron.' }],
+          paths: [
+            {
+              name: 'electron',
+              message:
+                'Only src/main/index.ts, src/main/electron/** and the preload may import electron.',
+            },
+          ],
         },
       ],
     },
@@ -36,8 +45,15 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [{ name: 'electron', message: 'The renderer talks to main only through window.gsih.' }],
-          patterns: [{ group: ['node:*', '../../main/*', '../main/*'], message: 'The renderer sees only src/shared.' }],
+          paths: [
+            { name: 'electron', message: 'The renderer talks to main only through window.gsih.' },
+          ],
+          patterns: [
+            {
+              group: ['node:*', '../../main/*', '../main/*'],
+              message: 'The renderer sees only src/shared.',
+            },
+          ],
         },
       ],
     },
@@ -46,7 +62,17 @@ export default tseslint.config(
     files: ['src/shared/**/*.ts'],
     languageOptions: { globals: { ...globals['shared-node-browser'] } },
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['node:*', 'electron', '../main/*', '../renderer/*'], message: 'src/shared is Node-free and DOM-free.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['node:*', 'electron', '../main/*', '../renderer/*'],
+              message: 'src/shared is Node-free and DOM-free.',
+            },
+          ],
+        },
+      ],
     },
   },
   {

@@ -27,12 +27,21 @@ afterAll(async () => {
 
 describe(`integration log: ${ENTRIES} entries`, () => {
   bench('one transaction per entry', () => {
-    const log = createIntegrationLog({ db: core.db, clock: { now: () => new Date() }, logger: silentLogger, maxBatch: 1 });
+    const log = createIntegrationLog({
+      db: core.db,
+      clock: { now: () => new Date() },
+      logger: silentLogger,
+      maxBatch: 1,
+    });
     for (let i = 0; i < ENTRIES; i++) log.write(entry);
   });
 
   bench('batched writer (default: 500 entries or 250 ms)', () => {
-    const log = createIntegrationLog({ db: core.db, clock: { now: () => new Date() }, logger: silentLogger });
+    const log = createIntegrationLog({
+      db: core.db,
+      clock: { now: () => new Date() },
+      logger: silentLogger,
+    });
     for (let i = 0; i < ENTRIES; i++) log.write(entry);
     log.flush();
   });

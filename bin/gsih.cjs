@@ -6,7 +6,11 @@ const { join } = require('node:path');
 
 const cli = join(__dirname, '..', 'out', 'main', 'cli.js');
 if (!existsSync(cli)) {
-  process.stderr.write('gsih: la aplicación no está compilada; ejecute «npm run build» en ' + join(__dirname, '..') + '\n');
+  process.stderr.write(
+    'gsih: la aplicación no está compilada; ejecute «npm run build» en ' +
+      join(__dirname, '..') +
+      '\n',
+  );
   process.exit(1);
 }
 require(cli);

@@ -48,13 +48,19 @@ export type CoreServices = ReturnType<typeof buildServices> & { settings: Settin
 
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 
-function buildServices(db: Db, clock: Clock, logger: Logger, emit: ReturnType<typeof createEventBus>['emit']) {
+function buildServices(
+  db: Db,
+  clock: Clock,
+  logger: Logger,
+  emit: ReturnType<typeof createEventBus>['emit'],
+) {
   const outbox = createOutbox(db);
   const inventory = createInventoryService({
     db,
     clock,
     outbox,
-    onChange: ({ entidades }) => entidades.forEach((entidad) => emit('inventory/changed', { entidad })),
+    onChange: ({ entidades }) =>
+      entidades.forEach((entidad) => emit('inventory/changed', { entidad })),
   });
   const log = createIntegrationLog({
     db,
@@ -99,7 +105,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       version: packageJson.version,
       data_dir: dataDir,
       database_file: databaseFile,
-      schema_version: (db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number }).v,
+      schema_version: (
+        db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number }
+      ).v,
       headless: options.headless ?? true,
       counts: inventory.counts(),
     }),
@@ -109,9 +117,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     'inventory/updateArticle': ({ id, ...patch }) => inventory.updateArticle(id, patch),
     'inventory/listStock': (input) => inventory.listStock(input),
     'inventory/listMovements': (input) => inventory.listMovements(input),
-    'inventory/createMovement': (input, ctx) => inventory.createMovement({ ...input, origen: 'ui' }, ctx.actor),
+    'inventory/createMovement': (input, ctx) =>
+      inventory.createMovement({ ...input, origen: 'ui' }, ctx.actor),
     'inventory/approveMovement': ({ id }, ctx) => inventory.approveMovement(id, ctx.actor),
-    'inventory/rejectMovement': ({ id, motivo }, ctx) => inventory.rejectMovement(id, motivo, ctx.actor),
+    'inventory/rejectMovement': ({ id, motivo }, ctx) =>
+      inventory.rejectMovement(id, motivo, ctx.actor),
     'inventory/listAlerts': (input) => inventory.listAlerts(input),
     'events/list': (input) => outbox.list(input),
     'logs/list': (input) => {

@@ -21,7 +21,11 @@ export type Handlers = {
   ) => HandlerResult<K> | Promise<HandlerResult<K>>;
 };
 
-export type Dispatch = (name: string, rawInput: unknown, ctx: CallContext) => Promise<Envelope<unknown>>;
+export type Dispatch = (
+  name: string,
+  rawInput: unknown,
+  ctx: CallContext,
+) => Promise<Envelope<unknown>>;
 
 /**
  * The single entry for every transport (Electron IPC, the loopback bridge, tests): refuses

@@ -1,4 +1,12 @@
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../shared/errors';
 
@@ -40,7 +48,10 @@ export function readServeLock(dataDir: string): ServeLockInfo | null {
  * Only one process may serve a data directory (run its API, dispatcher and schedulers); one-shot
  * commands may still open the database beside it. A lock left by a process that died is taken over.
  */
-export function acquireServeLock(dataDir: string, info: Omit<ServeLockInfo, 'pid' | 'started'>): ServeLock {
+export function acquireServeLock(
+  dataDir: string,
+  info: Omit<ServeLockInfo, 'pid' | 'started'>,
+): ServeLock {
   mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, LOCK_FILE);
   let current: ServeLockInfo = { pid: process.pid, started: new Date().toISOString(), ...info };
@@ -80,5 +91,8 @@ export function acquireServeLock(dataDir: string, info: Omit<ServeLockInfo, 'pid
       },
     };
   }
-  throw new AppError('DATA_DIR_IN_USE', 'No se pudo tomar el directorio de datos; inténtelo de nuevo.');
+  throw new AppError(
+    'DATA_DIR_IN_USE',
+    'No se pudo tomar el directorio de datos; inténtelo de nuevo.',
+  );
 }

@@ -14,17 +14,31 @@ type TestCore = Awaited<ReturnType<typeof makeTestCore>>;
 const TOKEN = 'test-token-0123456789abcdef';
 
 /** Raw HTTP, so tests can send the Host and Origin headers a browser or an attacker would. */
-function raw(port: number, options: { method?: string; path: string; headers?: Record<string, string>; body?: string }) {
-  return new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method: options.method ?? 'GET', path: options.path, headers: options.headers }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
-    req.on('error', reject);
-    req.end(options.body);
-  });
+function raw(
+  port: number,
+  options: { method?: string; path: string; headers?: Record<string, string>; body?: string },
+) {
+  return new Promise<{ status: number; headers: Record<string, unknown>; body: string }>(
+    (resolve, reject) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port,
+          method: options.method ?? 'GET',
+          path: options.path,
+          headers: options.headers,
+        },
+        (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (c) => (body += c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+        },
+      );
+      req.on('error', reject);
+      req.end(options.body);
+    },
+  );
 }
 
 describe('loopback HTTP bridge', () => {
@@ -38,7 +52,15 @@ describe('loopback HTTP bridge', () => {
     const staticDir = join(core.dataDir, 'ui');
     mkdirSync(staticDir);
     writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>GSIH</title>');
-    server = buildBridgeServer({ dispatch: core.dispatch, subscribe: core.subscribe, token: TOKEN, ctx: { actor: 'ui:test' }, logger: silentLogger, staticDir, heartbeatMs: 50 });
+    server = buildBridgeServer({
+      dispatch: core.dispatch,
+      subscribe: core.subscribe,
+      token: TOKEN,
+      ctx: { actor: 'ui:test' },
+      logger: silentLogger,
+      staticDir,
+      heartbeatMs: 50,
+    });
     await server.listen({ host: '127.0.0.1', port: 0 });
     port = (server.server.address() as AddressInfo).port;
     base = `http://127.0.0.1:${port}`;
@@ -52,24 +74,42 @@ describe('loopback HTTP bridge', () => {
     raw(port, {
       method: 'POST',
       path: `/bridge/invoke/${name}`,
-      headers: { Host: `127.0.0.1:${port}`, 'Content-Type': 'application/json', Authorization: `Bearer ${TOKEN}`, ...headers },
+      headers: {
+        Host: `127.0.0.1:${port}`,
+        'Content-Type': 'application/json',
+        Authorization: `Bearer ${TOKEN}`,
+        ...headers,
+      },
       body: JSON.stringify(body),
     });
 
   it('carries the typed client end to end', async () => {
     const client = createClient(createBridgeTransport({ baseUrl: base, token: TOKEN }));
-    const article = await client.invoke('inventory/createArticle', { codigo: 'TUB-001', nombre: 'Tubo', stock_minimo: 10 });
+    const article = await client.invoke('inventory/createArticle', {
+      codigo: 'TUB-001',
+      nombre: 'Tubo',
+      stock_minimo: 10,
+    });
     expect(article.codigo).toBe('TUB-001');
     const page = await client.invoke('inventory/listArticles', { texto: 'tubo' });
     expect(page.items.map((a) => a.id)).toEqual([article.id]);
-    const error = await client.invoke('inventory/createArticle', { codigo: 'TUB-001', nombre: 'Otro' }).catch((e: unknown) => e);
+    const error = await client
+      .invoke('inventory/createArticle', { codigo: 'TUB-001', nombre: 'Otro' })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ClientError);
-    expect(error).toMatchObject({ code: 'CONFLICT', message: 'Ya existe un artículo con el código TUB-001' });
+    expect(error).toMatchObject({
+      code: 'CONFLICT',
+      message: 'Ya existe un artículo con el código TUB-001',
+    });
   });
 
   it('records the local user as the actor', async () => {
     await invoke('inventory/createArticle', { codigo: 'A', nombre: 'a' });
-    const res = await invoke('inventory/createMovement', { tipo: 'ENTRADA', articulo: 1, cantidad: 1 });
+    const res = await invoke('inventory/createMovement', {
+      tipo: 'ENTRADA',
+      articulo: 1,
+      cantidad: 1,
+    });
     expect(JSON.parse(res.body)).toMatchObject({ ok: true, result: { creado_por: 'ui:test' } });
   });
 
@@ -78,7 +118,11 @@ describe('loopback HTTP bridge', () => {
       const res = await raw(port, {
         method: 'POST',
         path: '/bridge/invoke/inventory/createArticle',
-        headers: { Host: `127.0.0.1:${port}`, 'Content-Type': 'application/json', ...(auth ? { Authorization: auth } : {}) },
+        headers: {
+          Host: `127.0.0.1:${port}`,
+          'Content-Type': 'application/json',
+          ...(auth ? { Authorization: auth } : {}),
+        },
         body: JSON.stringify({ codigo: 'X', nombre: 'x' }),
       });
       expect(res.status, String(auth)).toBe(401);
@@ -88,8 +132,17 @@ describe('loopback HTTP bridge', () => {
   });
 
   it('refuses a foreign Origin even with the token', async () => {
-    for (const origin of ['http://evil.example', `http://127.0.0.1:${port + 1}`, 'null', `https://127.0.0.1:${port}`]) {
-      const res = await invoke('inventory/createArticle', { codigo: 'X', nombre: 'x' }, { Origin: origin });
+    for (const origin of [
+      'http://evil.example',
+      `http://127.0.0.1:${port + 1}`,
+      'null',
+      `https://127.0.0.1:${port}`,
+    ]) {
+      const res = await invoke(
+        'inventory/createArticle',
+        { codigo: 'X', nombre: 'x' },
+        { Origin: origin },
+      );
       expect(res.status, origin).toBe(403);
     }
     expect(core.db.prepare('SELECT count(*) FROM articles').pluck().get()).toBe(0);
@@ -101,11 +154,18 @@ describe('loopback HTTP bridge', () => {
   });
 
   it('refuses a foreign Host (DNS rebinding), also for the static UI', async () => {
-    for (const host of ['evil.example', `evil.example:${port}`, `127.0.0.1:${port + 1}`, `user@127.0.0.1:${port}`]) {
+    for (const host of [
+      'evil.example',
+      `evil.example:${port}`,
+      `127.0.0.1:${port + 1}`,
+      `user@127.0.0.1:${port}`,
+    ]) {
       expect((await invoke('app/info', {}, { Host: host })).status, host).toBe(403);
       expect((await raw(port, { path: '/', headers: { Host: host } })).status, host).toBe(403);
     }
-    expect((await raw(port, { path: '/', headers: { Host: `localhost:${port}` } })).status).toBe(200);
+    expect((await raw(port, { path: '/', headers: { Host: `localhost:${port}` } })).status).toBe(
+      200,
+    );
   });
 
   it('serves the UI with a restrictive CSP and no token needed', async () => {
@@ -116,15 +176,36 @@ describe('loopback HTTP bridge', () => {
   });
 
   it('answers bad requests with an envelope error, never a stack trace', async () => {
-    const notJson = await raw(port, { method: 'POST', path: '/bridge/invoke/app/info', headers: { Host: `127.0.0.1:${port}`, Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' }, body: '{not json' });
+    const notJson = await raw(port, {
+      method: 'POST',
+      path: '/bridge/invoke/app/info',
+      headers: {
+        Host: `127.0.0.1:${port}`,
+        Authorization: `Bearer ${TOKEN}`,
+        'Content-Type': 'application/json',
+      },
+      body: '{not json',
+    });
     expect(notJson.status).toBe(400);
     expect(JSON.parse(notJson.body)).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     expect(notJson.body).not.toMatch(/at .*\.js|node_modules/);
 
-    const wrongType = await raw(port, { method: 'POST', path: '/bridge/invoke/app/info', headers: { Host: `127.0.0.1:${port}`, Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'text/plain' }, body: 'hola' });
+    const wrongType = await raw(port, {
+      method: 'POST',
+      path: '/bridge/invoke/app/info',
+      headers: {
+        Host: `127.0.0.1:${port}`,
+        Authorization: `Bearer ${TOKEN}`,
+        'Content-Type': 'text/plain',
+      },
+      body: 'hola',
+    });
     expect(wrongType.status).toBe(415);
 
-    const huge = await invoke('inventory/createArticle', { codigo: 'A', nombre: 'x'.repeat(1_100_000) });
+    const huge = await invoke('inventory/createArticle', {
+      codigo: 'A',
+      nombre: 'x'.repeat(1_100_000),
+    });
     expect(huge.status).toBe(413);
     expect(JSON.parse(huge.body)).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
 
@@ -165,9 +246,18 @@ describe('bridge request checks', () => {
     expect(isAllowedRequest({ host: '[::1]:8080' }, 8080)).toBe(true);
     expect(isAllowedRequest({ host: 'localhost.evil.example:8080' }, 8080)).toBe(false);
     expect(isAllowedRequest({ host: '127.0.0.1.evil.example:8080' }, 8080)).toBe(false);
-    expect(isAllowedRequest({ host: '127.0.0.1:8080', origin: 'http://localhost:8080' }, 8080)).toBe(true);
-    expect(isAllowedRequest({ host: '127.0.0.1:8080', origin: 'http://localhost:8080.evil.example' }, 8080)).toBe(false);
-    expect(isAllowedRequest({ host: '127.0.0.1:8080', 'sec-fetch-site': 'cross-site' }, 8080)).toBe(false);
+    expect(
+      isAllowedRequest({ host: '127.0.0.1:8080', origin: 'http://localhost:8080' }, 8080),
+    ).toBe(true);
+    expect(
+      isAllowedRequest(
+        { host: '127.0.0.1:8080', origin: 'http://localhost:8080.evil.example' },
+        8080,
+      ),
+    ).toBe(false);
+    expect(isAllowedRequest({ host: '127.0.0.1:8080', 'sec-fetch-site': 'cross-site' }, 8080)).toBe(
+      false,
+    );
     expect(isAllowedRequest({}, 8080)).toBe(false);
   });
 });

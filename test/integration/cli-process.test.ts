@@ -8,12 +8,18 @@ import { makeTempDir } from '../fixtures/core';
 const BIN = join(__dirname, '../../bin/gsih.cjs');
 
 function run(args: string[], options: SpawnOptions = {}) {
-  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 30_000, ...options });
+  const result = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    timeout: 30_000,
+    ...options,
+  });
   return { code: result.status, stdout: String(result.stdout), stderr: String(result.stderr) };
 }
 
 function startServe(dataDir: string) {
-  const child = spawn(process.execPath, [BIN, 'serve', '--data-dir', dataDir, '--ui-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'serve', '--data-dir', dataDir, '--ui-port', '0'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (c) => (stdout += c));
@@ -96,7 +102,9 @@ describe('gsih as a process', () => {
     const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
     const result = run(['movimientos', 'aprobar', '1', '--data-dir', dataDir], asUser);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^gsih: No se puede escribir en el archivo de datos .*gsih\.db\. Compruebe los permisos/);
+    expect(result.stderr).toMatch(
+      /^gsih: No se puede escribir en el archivo de datos .*gsih\.db\. Compruebe los permisos/,
+    );
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(readFileSync(file).equals(before)).toBe(true);
   });

@@ -15,9 +15,21 @@ describe('gsih command line', () => {
   async function seed() {
     const core = await createCore({ dataDir, logger: silentLogger });
     const ctx = { actor: 'ui:test' };
-    await core.dispatch('inventory/createArticle', { codigo: 'TUB-001', nombre: 'Tubo', stock_minimo: 10 }, ctx);
-    await core.dispatch('inventory/createMovement', { tipo: 'ENTRADA', articulo: 1, cantidad: 12 }, ctx);
-    await core.dispatch('inventory/createMovement', { tipo: 'SALIDA', articulo: 1, cantidad: 50 }, ctx);
+    await core.dispatch(
+      'inventory/createArticle',
+      { codigo: 'TUB-001', nombre: 'Tubo', stock_minimo: 10 },
+      ctx,
+    );
+    await core.dispatch(
+      'inventory/createMovement',
+      { tipo: 'ENTRADA', articulo: 1, cantidad: 12 },
+      ctx,
+    );
+    await core.dispatch(
+      'inventory/createMovement',
+      { tipo: 'SALIDA', articulo: 1, cantidad: 50 },
+      ctx,
+    );
     await core.stop();
   }
 
@@ -28,7 +40,16 @@ describe('gsih command line', () => {
   afterEach(() => temp.cleanup());
 
   it('prints usage and exits 2 for no command, an unknown command or a bad flag', async () => {
-    for (const args of [[], ['volar'], ['status', '--nope'], ['movimientos'], ['movimientos', 'aprobar'], ['movimientos', 'aprobar', 'abc'], ['movimientos', 'list', '--estado', 'RARO'], ['serve', '--ui-port', '99999']]) {
+    for (const args of [
+      [],
+      ['volar'],
+      ['status', '--nope'],
+      ['movimientos'],
+      ['movimientos', 'aprobar'],
+      ['movimientos', 'aprobar', 'abc'],
+      ['movimientos', 'list', '--estado', 'RARO'],
+      ['serve', '--ui-port', '99999'],
+    ]) {
       const result = await inDir(...args);
       expect(result.code, args.join(' ')).toBe(2);
       expect(result.stderr + result.stdout, args.join(' ')).toContain('Uso: gsih');
@@ -48,7 +69,11 @@ describe('gsih command line', () => {
     expect(text.stdout).toMatch(/Mov\. pendientes:\s+2/);
     expect(text.stdout).toMatch(/Servicio:\s+parado/);
     const json = await inDir('status', '--json');
-    expect(JSON.parse(json.stdout)).toMatchObject({ data_dir: dataDir, counts: { articulos: 1, movimientos_pendientes: 2 }, servicio: null });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      data_dir: dataDir,
+      counts: { articulos: 1, movimientos_pendientes: 2 },
+      servicio: null,
+    });
   });
 
   it('lists, approves and rejects movements', async () => {
@@ -60,9 +85,14 @@ describe('gsih command line', () => {
     expect(approved).toMatchObject({ code: 0 });
     expect(approved.stdout).toContain('0 → 12');
     const json = await inDir('movimientos', 'list', '--json', '--estado', 'APROBADO');
-    expect(JSON.parse(json.stdout)).toMatchObject({ total: 1, items: [{ id: 1, aprobado_por: expect.stringMatching(/^cli:/) }] });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      total: 1,
+      items: [{ id: 1, aprobado_por: expect.stringMatching(/^cli:/) }],
+    });
     expect((await inDir('movimientos', 'rechazar', '2', '--motivo', 'error')).code).toBe(0);
-    expect((await inDir('movimientos', 'list', '--estado', 'PENDIENTE')).stdout).toContain('No hay movimientos en estado PENDIENTE');
+    expect((await inDir('movimientos', 'list', '--estado', 'PENDIENTE')).stdout).toContain(
+      'No hay movimientos en estado PENDIENTE',
+    );
   });
 
   it('exits 1 with a one-line reason when an approval is refused, changing nothing', async () => {
@@ -74,7 +104,9 @@ describe('gsih command line', () => {
     expect(refused.stderr).toMatch(/^gsih: Stock insuficiente/);
     const missing = await inDir('movimientos', 'aprobar', '999');
     expect(missing).toMatchObject({ code: 1, stderr: 'gsih: No existe el movimiento 999\n' });
-    const pending = JSON.parse((await inDir('movimientos', 'list', '--json', '--estado', 'PENDIENTE')).stdout);
+    const pending = JSON.parse(
+      (await inDir('movimientos', 'list', '--json', '--estado', 'PENDIENTE')).stdout,
+    );
     expect(pending.total).toBe(1);
   });
 
@@ -106,11 +138,19 @@ describe('gsih command line', () => {
       let onServing!: (s: RunningServer) => void;
       const ready = new Promise<RunningServer>((resolve) => (onServing = resolve));
       const stopped = new Promise<string>((resolve) => (shutdown = resolve));
-      serving = gsih(['serve', '--data-dir', dataDir, '--ui-port', '0', ...extra], { waitForShutdown: () => stopped, onServing }).then((r) => {
+      serving = gsih(['serve', '--data-dir', dataDir, '--ui-port', '0', ...extra], {
+        waitForShutdown: () => stopped,
+        onServing,
+      }).then((r) => {
         output = r;
         return r.code;
       });
-      server = await Promise.race([ready, serving.then(() => { throw new Error(`serve exited: ${output?.stderr}`); })]);
+      server = await Promise.race([
+        ready,
+        serving.then(() => {
+          throw new Error(`serve exited: ${output?.stderr}`);
+        }),
+      ]);
     }
     let output: Awaited<ReturnType<typeof gsih>> | undefined;
 
@@ -119,10 +159,16 @@ describe('gsih command line', () => {
       expect(server.uiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#token=[A-Za-z0-9_-]{43}$/);
       const second = await inDir('serve', '--ui-port', '0');
       expect(second.code).toBe(1);
-      expect(second.stderr).toMatch(/ya lo está sirviendo otro proceso de GSIH \(PID \d+, gsih serve\)/);
+      expect(second.stderr).toMatch(
+        /ya lo está sirviendo otro proceso de GSIH \(PID \d+, gsih serve\)/,
+      );
       // One-shot commands still work beside it and see that it serves.
       const status = JSON.parse((await inDir('status', '--json')).stdout);
-      expect(status.servicio).toMatchObject({ pid: process.pid, modo: 'headless', interfaz: server.uiUrl!.split('#')[0] });
+      expect(status.servicio).toMatchObject({
+        pid: process.pid,
+        modo: 'headless',
+        interfaz: server.uiUrl!.split('#')[0],
+      });
       shutdown('SIGTERM');
       expect(await serving).toBe(0);
       expect(output?.stdout).toBe(`UI: ${server.uiUrl}\n`);
@@ -131,7 +177,10 @@ describe('gsih command line', () => {
       const core = await createCore({ dataDir, logger: silentLogger });
       const log = core.services.log.list({ sistema: 'GSIH', page: 1, page_size: 10 });
       await core.stop();
-      expect(log.items.map((e) => (e.datos_enviados as { evento: string }).evento)).toEqual(['parada', 'inicio']);
+      expect(log.items.map((e) => (e.datos_enviados as { evento: string }).evento)).toEqual([
+        'parada',
+        'inicio',
+      ]);
       expect(JSON.stringify(log.items)).not.toContain('token');
     });
 

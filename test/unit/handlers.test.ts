@@ -16,17 +16,44 @@ describe('handler map called as plain functions', () => {
   afterEach(() => core.cleanup());
 
   it('runs the full inventory flow through the contract', async () => {
-    const created = await call('inventory/createArticle', { codigo: 'TUB-001', nombre: 'Tubo', stock_minimo: 10 });
-    expect(created).toMatchObject({ ok: true, result: { id: 1, unidad: 'unidad', material: null } });
-    const entrada = await call('inventory/createMovement', { tipo: 'ENTRADA', articulo: 1, cantidad: 12 });
-    expect(entrada).toMatchObject({ ok: true, result: { origen: 'ui', creado_por: 'ui:test', almacen: 'PRINCIPAL' } });
+    const created = await call('inventory/createArticle', {
+      codigo: 'TUB-001',
+      nombre: 'Tubo',
+      stock_minimo: 10,
+    });
+    expect(created).toMatchObject({
+      ok: true,
+      result: { id: 1, unidad: 'unidad', material: null },
+    });
+    const entrada = await call('inventory/createMovement', {
+      tipo: 'ENTRADA',
+      articulo: 1,
+      cantidad: 12,
+    });
+    expect(entrada).toMatchObject({
+      ok: true,
+      result: { origen: 'ui', creado_por: 'ui:test', almacen: 'PRINCIPAL' },
+    });
     await call('inventory/approveMovement', { id: 1 });
     await call('inventory/createMovement', { tipo: 'SALIDA', articulo: 1, cantidad: 5 });
     await call('inventory/approveMovement', { id: 2 });
     const list = await call('inventory/listArticles', {});
-    expect(list).toMatchObject({ ok: true, result: { total: 1, page: 1, page_size: 50, items: [{ stock_total: 7, alertas_abiertas: 1 }] } });
+    expect(list).toMatchObject({
+      ok: true,
+      result: {
+        total: 1,
+        page: 1,
+        page_size: 50,
+        items: [{ stock_total: 7, alertas_abiertas: 1 }],
+      },
+    });
     const info = await call('app/info', {});
-    expect(info).toMatchObject({ ok: true, result: { counts: { articulos: 1, alertas_abiertas: 1, movimientos_pendientes: 0, eventos: 6 } } });
+    expect(info).toMatchObject({
+      ok: true,
+      result: {
+        counts: { articulos: 1, alertas_abiertas: 1, movimientos_pendientes: 0, eventos: 6 },
+      },
+    });
   });
 
   it('refuses an unknown handler, including inherited property names', async () => {
@@ -48,13 +75,20 @@ describe('handler map called as plain functions', () => {
     ];
     for (const input of cases) {
       const result = await call('inventory/createArticle', input);
-      expect(result, JSON.stringify(input)).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+      expect(result, JSON.stringify(input)).toMatchObject({
+        ok: false,
+        error: { code: 'VALIDATION' },
+      });
     }
     expect(articleCount()).toBe(0);
   });
 
   it('names the offending field in a validation error, in Spanish', async () => {
-    const result = await call('inventory/createMovement', { tipo: 'ROBO', articulo: 1, cantidad: 0 });
+    const result = await call('inventory/createMovement', {
+      tipo: 'ROBO',
+      articulo: 1,
+      cantidad: 0,
+    });
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.error.message).toMatch(/^Datos no válidos: /);
@@ -63,22 +97,50 @@ describe('handler map called as plain functions', () => {
 
   it('refuses a zero ENTRADA but accepts an AJUSTE to zero', async () => {
     await call('inventory/createArticle', { codigo: 'A', nombre: 'x' });
-    expect(await call('inventory/createMovement', { tipo: 'ENTRADA', articulo: 1, cantidad: 0 })).toMatchObject({ ok: false, error: { details: { cantidad: 'La cantidad debe ser mayor que cero' } } });
-    expect(await call('inventory/createMovement', { tipo: 'AJUSTE', articulo: 1, cantidad: 0 })).toMatchObject({ ok: true });
+    expect(
+      await call('inventory/createMovement', { tipo: 'ENTRADA', articulo: 1, cantidad: 0 }),
+    ).toMatchObject({
+      ok: false,
+      error: { details: { cantidad: 'La cantidad debe ser mayor que cero' } },
+    });
+    expect(
+      await call('inventory/createMovement', { tipo: 'AJUSTE', articulo: 1, cantidad: 0 }),
+    ).toMatchObject({ ok: true });
   });
 
   it('turns an unexpected failure into INTERNAL without the stack or the cause', async () => {
     core.db.exec('DROP TABLE stock_alerts');
     const result = await call('inventory/listAlerts', {});
-    expect(result).toEqual({ ok: false, error: { code: 'INTERNAL', message: 'Error interno. El detalle quedó en el registro de la aplicación.' } });
+    expect(result).toEqual({
+      ok: false,
+      error: {
+        code: 'INTERNAL',
+        message: 'Error interno. El detalle quedó en el registro de la aplicación.',
+      },
+    });
   });
 
   it('reads and validates settings', async () => {
-    expect(await call('settings/get', {})).toMatchObject({ ok: true, result: { language: 'es', apiPort: 8787, apiHost: '0.0.0.0' } });
-    expect(await call('settings/update', { language: 'en', apiPort: 9000 })).toMatchObject({ ok: true, result: { language: 'en', apiPort: 9000 } });
-    expect(await call('settings/update', { apiPort: 70000 })).toMatchObject({ ok: false, error: { code: 'VALIDATION', details: { apiPort: expect.any(String) } } });
-    expect(await call('settings/update', { dataDir: '/etc' })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
-    expect(await call('settings/get', {})).toMatchObject({ ok: true, result: { language: 'en', apiPort: 9000 } });
+    expect(await call('settings/get', {})).toMatchObject({
+      ok: true,
+      result: { language: 'es', apiPort: 8787, apiHost: '0.0.0.0' },
+    });
+    expect(await call('settings/update', { language: 'en', apiPort: 9000 })).toMatchObject({
+      ok: true,
+      result: { language: 'en', apiPort: 9000 },
+    });
+    expect(await call('settings/update', { apiPort: 70000 })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION', details: { apiPort: expect.any(String) } },
+    });
+    expect(await call('settings/update', { dataDir: '/etc' })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION' },
+    });
+    expect(await call('settings/get', {})).toMatchObject({
+      ok: true,
+      result: { language: 'en', apiPort: 9000 },
+    });
   });
 
   it('implements every name in the contract', async () => {

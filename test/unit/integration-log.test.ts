@@ -9,7 +9,8 @@ type TestCore = Awaited<ReturnType<typeof makeTestCore>>;
 describe('integration log', () => {
   let core: TestCore;
   const clock = manualClock();
-  const rows = () => (core.db.prepare('SELECT count(*) FROM integration_log').pluck().get() as number);
+  const rows = () =>
+    core.db.prepare('SELECT count(*) FROM integration_log').pluck().get() as number;
 
   beforeEach(async () => {
     core = await makeTestCore({ clock });
@@ -18,7 +19,14 @@ describe('integration log', () => {
 
   it('buffers writes and commits them as one batch', async () => {
     const flushed: number[] = [];
-    const log = createIntegrationLog({ db: core.db, clock, logger: silentLogger, maxBatch: 100, flushIntervalMs: 20, onFlushed: (n) => flushed.push(n) });
+    const log = createIntegrationLog({
+      db: core.db,
+      clock,
+      logger: silentLogger,
+      maxBatch: 100,
+      flushIntervalMs: 20,
+      onFlushed: (n) => flushed.push(n),
+    });
     for (let i = 0; i < 5; i++) log.write({ sistema: 'ERP', tipo: 'sync', estado: 'OK' });
     expect(rows()).toBe(0);
     expect(log.pending()).toBe(5);
@@ -28,7 +36,13 @@ describe('integration log', () => {
   });
 
   it('flushes as soon as a batch is full', () => {
-    const log = createIntegrationLog({ db: core.db, clock, logger: silentLogger, maxBatch: 3, flushIntervalMs: 60_000 });
+    const log = createIntegrationLog({
+      db: core.db,
+      clock,
+      logger: silentLogger,
+      maxBatch: 3,
+      flushIntervalMs: 60_000,
+    });
     for (let i = 0; i < 7; i++) log.write({ sistema: 'API', tipo: 'GET', estado: 'OK' });
     expect(rows()).toBe(6);
     log.close();
@@ -39,13 +53,21 @@ describe('integration log', () => {
     const log = core.services.log;
     for (let i = 0; i < 12; i++) {
       clock.advance(1000);
-      log.write({ sistema: i % 2 ? 'ERP' : 'API', tipo: 'llamada', estado: i === 11 ? 'ERROR' : 'OK', error: i === 11 ? 'Tiempo agotado' : null, datos_enviados: { n: i } });
+      log.write({
+        sistema: i % 2 ? 'ERP' : 'API',
+        tipo: 'llamada',
+        estado: i === 11 ? 'ERROR' : 'OK',
+        error: i === 11 ? 'Tiempo agotado' : null,
+        datos_enviados: { n: i },
+      });
     }
     log.flush();
     const erp = log.list({ sistema: 'ERP', page: 1, page_size: 4 });
     expect(erp.total).toBe(6);
     expect(erp.items.map((e) => (e.datos_enviados as { n: number }).n)).toEqual([11, 9, 7, 5]);
-    expect(log.list({ estado: 'ERROR', page: 1, page_size: 10 }).items[0]?.error).toBe('Tiempo agotado');
+    expect(log.list({ estado: 'ERROR', page: 1, page_size: 10 }).items[0]?.error).toBe(
+      'Tiempo agotado',
+    );
     expect(log.list({ texto: 'agotado', page: 1, page_size: 10 }).total).toBe(1);
     const since = new Date(clock.now().getTime() - 2500).toISOString();
     expect(log.list({ desde: since, page: 1, page_size: 10 }).total).toBe(3);
@@ -57,7 +79,11 @@ describe('integration log', () => {
     log.write({ sistema: 'old', tipo: 't', estado: 'OK', fecha: '2026-01-01T00:00:00.000Z' });
     for (let i = 0; i < 5; i++) log.write({ sistema: 'new', tipo: 't', estado: 'OK' });
     expect(log.prune({ days: 30, maxRows: 3 })).toBe(3);
-    expect(log.list({ page: 1, page_size: 10 }).items.map((e) => e.sistema)).toEqual(['new', 'new', 'new']);
+    expect(log.list({ page: 1, page_size: 10 }).items.map((e) => e.sistema)).toEqual([
+      'new',
+      'new',
+      'new',
+    ]);
   });
 
   it('never stores secrets in clear', () => {
@@ -66,17 +92,26 @@ describe('integration log', () => {
       sistema: 'ERP',
       tipo: 'auth',
       estado: 'ERROR',
-      datos_enviados: { headers: { Authorization: 'Bearer abc.def' }, erp: { password: 'hunter2', usuario: 'ana' }, clave: 'gsih_sk_x' },
+      datos_enviados: {
+        headers: { Authorization: 'Bearer abc.def' },
+        erp: { password: 'hunter2', usuario: 'ana' },
+        clave: 'gsih_sk_x',
+      },
       error: 'Rechazado: Authorization: Bearer abc.def con clave gsih_sk_ABCDEF',
     });
     log.flush();
-    const stored = core.db.prepare('SELECT datos_enviados || error FROM integration_log').pluck().get() as string;
+    const stored = core.db
+      .prepare('SELECT datos_enviados || error FROM integration_log')
+      .pluck()
+      .get() as string;
     expect(stored).not.toMatch(/abc\.def|hunter2|gsih_sk_ABCDEF|gsih_sk_x/);
     expect(stored).toContain('ana');
   });
 
   it('redacts nested secret keys and bearer tokens in text', () => {
-    expect(redact({ a: [{ webhook_secret: 's', ok: 1 }] })).toEqual({ a: [{ webhook_secret: '[oculto]', ok: 1 }] });
+    expect(redact({ a: [{ webhook_secret: 's', ok: 1 }] })).toEqual({
+      a: [{ webhook_secret: '[oculto]', ok: 1 }],
+    });
     expect(redactText('ApiKey gsih_sk_123 falló')).toBe('ApiKey [oculto] falló');
   });
 });

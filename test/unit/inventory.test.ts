@@ -34,10 +34,18 @@ describe('inventory', () => {
     inv.listStock({ articulo: id, almacen, page: 1, page_size: 10 }).items[0]?.cantidad ?? 0;
   const openAlerts = (id: number) =>
     inv.listAlerts({ articulo: id, estado: 'ABIERTA', page: 1, page_size: 10 }).items;
-  const move = (id: number, tipo: 'ENTRADA' | 'SALIDA' | 'AJUSTE', cantidad: number, almacen?: string) =>
-    inv.createMovement({ tipo, articulo: id, cantidad, almacen, origen: 'ui' }, 'ui:test');
-  const approved = (id: number, tipo: 'ENTRADA' | 'SALIDA' | 'AJUSTE', cantidad: number, almacen?: string) =>
-    inv.approveMovement(move(id, tipo, cantidad, almacen).id, 'ui:jefe');
+  const move = (
+    id: number,
+    tipo: 'ENTRADA' | 'SALIDA' | 'AJUSTE',
+    cantidad: number,
+    almacen?: string,
+  ) => inv.createMovement({ tipo, articulo: id, cantidad, almacen, origen: 'ui' }, 'ui:test');
+  const approved = (
+    id: number,
+    tipo: 'ENTRADA' | 'SALIDA' | 'AJUSTE',
+    cantidad: number,
+    almacen?: string,
+  ) => inv.approveMovement(move(id, tipo, cantidad, almacen).id, 'ui:jefe');
 
   beforeEach(async () => {
     core = await makeTestCore({ clock: manualClock() });
@@ -47,7 +55,12 @@ describe('inventory', () => {
 
   it('creates an article and refuses a second one with the same código', () => {
     const created = inv.createArticle(article());
-    expect(created).toMatchObject({ id: 1, codigo: 'TUB-001', stock_minimo: 10, fecha_creacion: '2026-11-27T10:00:00.000Z' });
+    expect(created).toMatchObject({
+      id: 1,
+      codigo: 'TUB-001',
+      stock_minimo: 10,
+      fecha_creacion: '2026-11-27T10:00:00.000Z',
+    });
     const error = thrown(() => inv.createArticle(article({ nombre: 'Otro' })));
     expect(error.code).toBe('CONFLICT');
     expect(error.details).toEqual({ codigo: 'Código duplicado' });
@@ -58,7 +71,9 @@ describe('inventory', () => {
     const a = inv.createArticle(article({ codigo: '000123', referencia_externa: 'ERP-1' }));
     const b = inv.createArticle(article({ codigo: '000124' }));
     expect(a.codigo).toBe('000123');
-    expect(thrown(() => inv.updateArticle(b.id, { referencia_externa: 'ERP-1' })).code).toBe('CONFLICT');
+    expect(thrown(() => inv.updateArticle(b.id, { referencia_externa: 'ERP-1' })).code).toBe(
+      'CONFLICT',
+    );
     expect(inv.updateArticle(b.id, { nombre: 'Renombrado' }).nombre).toBe('Renombrado');
   });
 
@@ -68,7 +83,12 @@ describe('inventory', () => {
     expect(pending.estado).toBe('PENDIENTE');
     expect(stockOf(id)).toBe(0);
     const done = inv.approveMovement(pending.id, 'ui:jefe');
-    expect(done).toMatchObject({ estado: 'APROBADO', aprobado_por: 'ui:jefe', stock_anterior: 0, stock_resultante: 12 });
+    expect(done).toMatchObject({
+      estado: 'APROBADO',
+      aprobado_por: 'ui:jefe',
+      stock_anterior: 0,
+      stock_resultante: 12,
+    });
     expect(done.fecha_aprobacion).toBe('2026-11-27T10:00:00.000Z');
     expect(stockOf(id)).toBe(12);
   });
@@ -83,7 +103,9 @@ describe('inventory', () => {
     expect(error.message).toMatch(/hay 3 unidad de TUB-001 y la salida pide 5/);
     expect(stockOf(id)).toBe(3);
     expect(events()).toEqual(before);
-    expect(inv.listMovements({ estado: 'PENDIENTE', page: 1, page_size: 10 }).items.map((m) => m.id)).toEqual([salida.id]);
+    expect(
+      inv.listMovements({ estado: 'PENDIENTE', page: 1, page_size: 10 }).items.map((m) => m.id),
+    ).toEqual([salida.id]);
   });
 
   it('keeps stock per almacén', () => {
@@ -115,7 +137,11 @@ describe('inventory', () => {
     approved(id, 'ENTRADA', 12);
     approved(id, 'SALIDA', 5);
     expect(openAlerts(id)).toHaveLength(1);
-    expect(openAlerts(id)[0]).toMatchObject({ cantidad_actual: 7, umbral_minimo: 10, almacen: 'PRINCIPAL' });
+    expect(openAlerts(id)[0]).toMatchObject({
+      cantidad_actual: 7,
+      umbral_minimo: 10,
+      almacen: 'PRINCIPAL',
+    });
     approved(id, 'SALIDA', 2);
     expect(openAlerts(id)).toHaveLength(1);
     expect(openAlerts(id)[0]?.cantidad_actual).toBe(5);
@@ -130,8 +156,10 @@ describe('inventory', () => {
     approved(id, 'SALIDA', 5);
     expect(() =>
       core.db
-        .prepare(`INSERT INTO stock_alerts (articulo_id, almacen, cantidad_actual, umbral_minimo, estado, fecha_creacion)
-          VALUES (?, 'PRINCIPAL', 1, 10, 'ABIERTA', 'x')`)
+        .prepare(
+          `INSERT INTO stock_alerts (articulo_id, almacen, cantidad_actual, umbral_minimo, estado, fecha_creacion)
+          VALUES (?, 'PRINCIPAL', 1, 10, 'ABIERTA', 'x')`,
+        )
         .run(id),
     ).toThrow(/UNIQUE/);
   });
@@ -142,9 +170,17 @@ describe('inventory', () => {
     approved(id, 'SALIDA', 5);
     approved(id, 'ENTRADA', 3);
     expect(openAlerts(id)).toHaveLength(0);
-    const resolved = inv.listAlerts({ articulo: id, estado: 'RESUELTA', page: 1, page_size: 10 }).items;
+    const resolved = inv.listAlerts({
+      articulo: id,
+      estado: 'RESUELTA',
+      page: 1,
+      page_size: 10,
+    }).items;
     expect(resolved).toHaveLength(1);
-    expect(resolved[0]).toMatchObject({ cantidad_actual: 10, fecha_resolucion: '2026-11-27T10:00:00.000Z' });
+    expect(resolved[0]).toMatchObject({
+      cantidad_actual: 10,
+      fecha_resolucion: '2026-11-27T10:00:00.000Z',
+    });
     approved(id, 'SALIDA', 1);
     expect(openAlerts(id)).toHaveLength(1);
     expect(events().filter((e) => e === 'stock_bajo')).toHaveLength(2);
@@ -183,8 +219,15 @@ describe('inventory', () => {
       umbral_minimo: 10,
       almacen: 'PRINCIPAL',
     });
-    const created = core.services.outbox.list({ evento: 'movimiento_creado', page: 1, page_size: 1 }).items[0];
-    expect(created?.datos).toMatchObject({ movimiento: { tipo: 'SALIDA', cantidad: 5 }, articulo: { codigo: 'TUB-001' } });
+    const created = core.services.outbox.list({
+      evento: 'movimiento_creado',
+      page: 1,
+      page_size: 1,
+    }).items[0];
+    expect(created?.datos).toMatchObject({
+      movimiento: { tipo: 'SALIDA', cantidad: 5 },
+      articulo: { codigo: 'TUB-001' },
+    });
   });
 
   it('leaves no event behind when the change rolls back', () => {
@@ -203,7 +246,9 @@ describe('inventory', () => {
   });
 
   it('refuses to write an event outside a transaction', () => {
-    expect(() => core.services.outbox.append('stock_bajo', {}, new Date())).toThrow(/outside a transaction/);
+    expect(() => core.services.outbox.append('stock_bajo', {}, new Date())).toThrow(
+      /outside a transaction/,
+    );
   });
 
   it('rejects a pending movement once, recording who and why', () => {
@@ -226,11 +271,19 @@ describe('inventory', () => {
   });
 
   it('searches and pages articles on the server, escaping LIKE wildcards', () => {
-    for (let i = 1; i <= 30; i++) inv.createArticle(article({ codigo: `A-${String(i).padStart(3, '0')}`, nombre: i === 7 ? 'Codo 100%' : `Tubo ${i}` }));
+    for (let i = 1; i <= 30; i++)
+      inv.createArticle(
+        article({
+          codigo: `A-${String(i).padStart(3, '0')}`,
+          nombre: i === 7 ? 'Codo 100%' : `Tubo ${i}`,
+        }),
+      );
     const page2 = inv.listArticles({ page: 2, page_size: 10 });
     expect(page2).toMatchObject({ total: 30, page: 2, page_size: 10 });
     expect(page2.items[0]?.codigo).toBe('A-011');
-    expect(inv.listArticles({ texto: '100%', page: 1, page_size: 10 }).items.map((a) => a.codigo)).toEqual(['A-007']);
+    expect(
+      inv.listArticles({ texto: '100%', page: 1, page_size: 10 }).items.map((a) => a.codigo),
+    ).toEqual(['A-007']);
     expect(inv.listArticles({ texto: '%', page: 1, page_size: 10 }).total).toBe(1);
   });
 
@@ -238,7 +291,11 @@ describe('inventory', () => {
     const low = inv.createArticle(article());
     inv.createArticle(article({ codigo: 'OK-1', stock_minimo: 0 }));
     approved(low.id, 'ENTRADA', 1);
-    expect(inv.listArticles({ solo_bajo_minimo: true, page: 1, page_size: 10 }).items.map((a) => a.codigo)).toEqual(['TUB-001']);
+    expect(
+      inv
+        .listArticles({ solo_bajo_minimo: true, page: 1, page_size: 10 })
+        .items.map((a) => a.codigo),
+    ).toEqual(['TUB-001']);
   });
 
   it('notifies changes after commit, not for a refused one', () => {

@@ -29,7 +29,8 @@ describe('migrations', () => {
     temp = makeTempDir();
     dir = join(temp.dir, 'migrations');
     mkdirSync(dir);
-    for (const name of ['0001_first.sql', '0002_second.sql']) copyFileSync(join(FIXTURES, name), join(dir, name));
+    for (const name of ['0001_first.sql', '0002_second.sql'])
+      copyFileSync(join(FIXTURES, name), join(dir, name));
     file = join(temp.dir, 'test.db');
   });
   afterEach(() => temp.cleanup());
@@ -50,7 +51,10 @@ describe('migrations', () => {
   it('refuses a database whose applied migration was edited, and changes nothing', () => {
     const db = new Database(file);
     migrate(db, migrationsFromDir(dir), now);
-    writeFileSync(join(dir, '0001_first.sql'), 'CREATE TABLE alpha (id INTEGER PRIMARY KEY, other TEXT);\n');
+    writeFileSync(
+      join(dir, '0001_first.sql'),
+      'CREATE TABLE alpha (id INTEGER PRIMARY KEY, other TEXT);\n',
+    );
     writeFileSync(join(dir, '0003_third.sql'), 'CREATE TABLE gamma (id INTEGER);\n');
     const error = errorOf(() => migrate(db, migrationsFromDir(dir), now));
     expect(error.code).toBe('MIGRATION_MISMATCH');
@@ -77,7 +81,14 @@ describe('migrations', () => {
     const before = readFileSync(file);
 
     const error = errorOf(() =>
-      openDatabase({ file, migrations: migrationsFromFiles({ '0001_first.sql': readFileSync(join(dir, '0001_first.sql'), 'utf8'), '0002_second.sql': readFileSync(join(dir, '0002_second.sql'), 'utf8') }), now }),
+      openDatabase({
+        file,
+        migrations: migrationsFromFiles({
+          '0001_first.sql': readFileSync(join(dir, '0001_first.sql'), 'utf8'),
+          '0002_second.sql': readFileSync(join(dir, '0002_second.sql'), 'utf8'),
+        }),
+        now,
+      }),
     );
     expect(error.code).toBe('DATABASE_NEWER');
     expect(error.message).toMatch(/versión más reciente/);
@@ -94,7 +105,10 @@ describe('migrations', () => {
   });
 
   it('rolls back a failing migration whole, keeping the ones before it', () => {
-    writeFileSync(join(dir, '0003_broken.sql'), 'CREATE TABLE gamma (id INTEGER);\nINSERT INTO nowhere VALUES (1);\n');
+    writeFileSync(
+      join(dir, '0003_broken.sql'),
+      'CREATE TABLE gamma (id INTEGER);\nINSERT INTO nowhere VALUES (1);\n',
+    );
     const db = new Database(file);
     expect(() => migrate(db, migrationsFromDir(dir), now)).toThrow(/nowhere/);
     const versions = db.prepare('SELECT version FROM schema_migrations').pluck().all();
@@ -105,7 +119,9 @@ describe('migrations', () => {
 
   it('rejects badly named or non-consecutive migration files', () => {
     expect(() => migrationsFromFiles({ 'first.sql': '' })).toThrow(/NNNN_name/);
-    expect(() => migrationsFromFiles({ '0001_a.sql': '', '0003_c.sql': '' })).toThrow(/without gaps/);
+    expect(() => migrationsFromFiles({ '0001_a.sql': '', '0003_c.sql': '' })).toThrow(
+      /without gaps/,
+    );
   });
 
   it('ships the bundled migrations numbered from 1', () => {

@@ -62,7 +62,11 @@ export function tokenMatches(expected: string, header: string | undefined): bool
  * one reached through DNS rebinding, is refused even before the token is looked at.
  */
 export function isAllowedRequest(
-  headers: { host?: string | undefined; origin?: string | undefined; 'sec-fetch-site'?: string | undefined },
+  headers: {
+    host?: string | undefined;
+    origin?: string | undefined;
+    'sec-fetch-site'?: string | undefined;
+  },
   port: number,
 ): boolean {
   const host = parseHost(headers.host);
@@ -75,7 +79,11 @@ export function isAllowedRequest(
       return false;
     }
     const originPort = Number(origin.port || (origin.protocol === 'https:' ? 443 : 80));
-    if (origin.protocol !== 'http:' || !LOOPBACK_HOSTS.has(origin.hostname) || originPort !== port) {
+    if (
+      origin.protocol !== 'http:' ||
+      !LOOPBACK_HOSTS.has(origin.hostname) ||
+      originPort !== port
+    ) {
       return false;
     }
   }
@@ -108,13 +116,19 @@ export function buildBridgeServer(deps: BridgeDeps): FastifyInstance {
   const ownPort = (request: FastifyRequest) => (request.socket.address() as AddressInfo).port;
 
   app.addHook('onRequest', async (request, reply) => {
-    if (!isAllowedRequest(request.headers as Record<string, string | undefined>, ownPort(request))) {
+    if (
+      !isAllowedRequest(request.headers as Record<string, string | undefined>, ownPort(request))
+    ) {
       return sendError(reply, { code: 'FORBIDDEN', message: 'Origen o host no permitido' }, 403);
     }
-    if (request.url.startsWith('/bridge/') && !tokenMatches(deps.token, request.headers.authorization)) {
+    if (
+      request.url.startsWith('/bridge/') &&
+      !tokenMatches(deps.token, request.headers.authorization)
+    ) {
       return sendError(reply, {
         code: 'UNAUTHORIZED',
-        message: 'Falta el token de acceso o no es válido. Abra la dirección que imprimió «gsih serve».',
+        message:
+          'Falta el token de acceso o no es válido. Abra la dirección que imprimió «gsih serve».',
       });
     }
     reply.header('X-Content-Type-Options', 'nosniff');
@@ -124,24 +138,40 @@ export function buildBridgeServer(deps: BridgeDeps): FastifyInstance {
 
   app.setErrorHandler((error, _request, reply) => {
     const status = (error as { statusCode?: number }).statusCode ?? 500;
-    if (status === 413) return sendError(reply, { code: 'VALIDATION', message: 'La petición supera 1 MB' }, 413);
+    if (status === 413)
+      return sendError(reply, { code: 'VALIDATION', message: 'La petición supera 1 MB' }, 413);
     if (status === 415) {
-      return sendError(reply, { code: 'VALIDATION', message: 'El cuerpo debe ser JSON (application/json)' }, 415);
+      return sendError(
+        reply,
+        { code: 'VALIDATION', message: 'El cuerpo debe ser JSON (application/json)' },
+        415,
+      );
     }
     if (status >= 400 && status < 500) {
-      return sendError(reply, { code: 'VALIDATION', message: 'Petición no válida: el cuerpo no es JSON válido' }, status);
+      return sendError(
+        reply,
+        { code: 'VALIDATION', message: 'Petición no válida: el cuerpo no es JSON válido' },
+        status,
+      );
     }
     deps.logger.error('bridge request failed', error);
     return sendError(reply, { code: 'INTERNAL', message: 'Error interno del servicio' }, 500);
   });
 
   app.setNotFoundHandler((request, reply) =>
-    sendError(reply, { code: 'NOT_FOUND', message: `No existe ${request.method} ${request.url.split('?')[0]}` }),
+    sendError(reply, {
+      code: 'NOT_FOUND',
+      message: `No existe ${request.method} ${request.url.split('?')[0]}`,
+    }),
   );
 
   // The name is `domain/verb`: a wildcard takes it whether or not the slash is percent-encoded.
   app.post<{ Params: { '*': string } }>(`${BRIDGE_INVOKE_PATH}*`, async (request, reply) => {
-    const envelope = await deps.dispatch(decodeURIComponent(request.params['*']), request.body ?? {}, deps.ctx);
+    const envelope = await deps.dispatch(
+      decodeURIComponent(request.params['*']),
+      request.body ?? {},
+      deps.ctx,
+    );
     if (!envelope.ok) return sendError(reply, envelope.error);
     return reply.send(envelope);
   });
@@ -156,7 +186,9 @@ export function buildBridgeServer(deps: BridgeDeps): FastifyInstance {
       'X-Content-Type-Options': 'nosniff',
     });
     res.write(': conectado\n\n');
-    const unsubscribe = deps.subscribe((message) => res.write(`data: ${JSON.stringify(message)}\n\n`));
+    const unsubscribe = deps.subscribe((message) =>
+      res.write(`data: ${JSON.stringify(message)}\n\n`),
+    );
     const heartbeat = setInterval(() => res.write(': latido\n\n'), deps.heartbeatMs ?? 15_000);
     const close = () => {
       clearInterval(heartbeat);
@@ -178,7 +210,8 @@ export function buildBridgeServer(deps: BridgeDeps): FastifyInstance {
       root: staticDir,
       index: 'index.html',
       setHeaders(reply, path) {
-        if (path.endsWith('.html')) reply.header('Content-Security-Policy', UI_CONTENT_SECURITY_POLICY);
+        if (path.endsWith('.html'))
+          reply.header('Content-Security-Policy', UI_CONTENT_SECURITY_POLICY);
       },
     });
   } else {
@@ -186,7 +219,9 @@ export function buildBridgeServer(deps: BridgeDeps): FastifyInstance {
       reply
         .code(503)
         .type('text/plain; charset=utf-8')
-        .send('La interfaz no está compilada. Ejecute «npm run build» y vuelva a iniciar «gsih serve».'),
+        .send(
+          'La interfaz no está compilada. Ejecute «npm run build» y vuelva a iniciar «gsih serve».',
+        ),
     );
   }
 

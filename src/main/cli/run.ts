@@ -37,7 +37,12 @@ const COMMON = {
 
 function parse<O extends ParseArgsConfig['options']>(args: string[], options: O) {
   try {
-    return parseArgs({ args, options: { ...COMMON, ...options }, allowPositionals: true, strict: true });
+    return parseArgs({
+      args,
+      options: { ...COMMON, ...options },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
@@ -45,14 +50,17 @@ function parse<O extends ParseArgsConfig['options']>(args: string[], options: O)
 
 function positiveInt(value: string | undefined, what: string): number {
   if (value === undefined || !/^\d{1,15}$/.test(value) || Number(value) < 1) {
-    throw new UsageError(`${what} debe ser un entero positivo${value === undefined ? '' : `: ${value}`}`);
+    throw new UsageError(
+      `${what} debe ser un entero positivo${value === undefined ? '' : `: ${value}`}`,
+    );
   }
   return Number(value);
 }
 
 function port(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) throw new UsageError(`Puerto no válido: ${value}`);
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535)
+    throw new UsageError(`Puerto no válido: ${value}`);
   return Number(value);
 }
 
@@ -84,7 +92,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return EXIT_USAGE;
     }
     const serialized = serializeError(error);
-    if (!(error instanceof AppError)) (io.logger ?? createConsoleLogger(io.stderr)).error('command failed', error);
+    if (!(error instanceof AppError))
+      (io.logger ?? createConsoleLogger(io.stderr)).error('command failed', error);
     fail(serialized.message);
     return EXIT_FAILED;
   }
@@ -96,7 +105,11 @@ function helpRequested(values: { help?: boolean | undefined }, out: (l: string) 
 }
 
 async function withCore<T>(dataDir: string, io: CliIo, fn: (core: Core) => Promise<T>): Promise<T> {
-  const core = await createCore({ dataDir, headless: true, logger: io.logger ?? createConsoleLogger(io.stderr) });
+  const core = await createCore({
+    dataDir,
+    headless: true,
+    logger: io.logger ?? createConsoleLogger(io.stderr),
+  });
   try {
     return await fn(core);
   } finally {
@@ -104,14 +117,22 @@ async function withCore<T>(dataDir: string, io: CliIo, fn: (core: Core) => Promi
   }
 }
 
-async function call<K extends HandlerName>(core: Core, name: K, input: unknown): Promise<HandlerResult<K>> {
+async function call<K extends HandlerName>(
+  core: Core,
+  name: K,
+  input: unknown,
+): Promise<HandlerResult<K>> {
   const envelope = await core.dispatch(name, input, { actor: localActor('cli') });
-  if (!envelope.ok) throw new AppError(envelope.error.code, envelope.error.message, envelope.error.details);
+  if (!envelope.ok)
+    throw new AppError(envelope.error.code, envelope.error.message, envelope.error.details);
   return envelope.result as HandlerResult<K>;
 }
 
 async function serve(args: string[], io: CliIo, out: (l: string) => void): Promise<number> {
-  const { values, positionals } = parse(args, { 'ui-port': { type: 'string' }, 'no-ui': { type: 'boolean' } });
+  const { values, positionals } = parse(args, {
+    'ui-port': { type: 'string' },
+    'no-ui': { type: 'boolean' },
+  });
   if (helpRequested(values, out)) return EXIT_OK;
   if (positionals.length) throw new UsageError(`Argumento inesperado: ${positionals[0]}`);
   const logger = io.logger ?? createConsoleLogger(io.stderr);
@@ -143,7 +164,12 @@ async function status(args: string[], io: CliIo, out: (l: string) => void): Prom
     ...info,
     headless: undefined,
     servicio: serving
-      ? { pid: serving.pid, modo: serving.mode, desde: serving.started, interfaz: serving.ui ?? null }
+      ? {
+          pid: serving.pid,
+          modo: serving.mode,
+          desde: serving.started,
+          interfaz: serving.ui ?? null,
+        }
       : null,
   };
   if (values.json) {
@@ -153,7 +179,9 @@ async function status(args: string[], io: CliIo, out: (l: string) => void): Prom
   out(`GSIH Integraciones ${info.version}`);
   out(`Datos:              ${info.data_dir}`);
   out(`Base de datos:      ${info.database_file} (esquema ${info.schema_version})`);
-  out(`Servicio:           ${serving ? `en marcha (PID ${serving.pid}${serving.ui ? `, interfaz ${serving.ui}` : ''})` : 'parado'}`);
+  out(
+    `Servicio:           ${serving ? `en marcha (PID ${serving.pid}${serving.ui ? `, interfaz ${serving.ui}` : ''})` : 'parado'}`,
+  );
   out(`Artículos:          ${info.counts.articulos}`);
   out(`Mov. pendientes:    ${info.counts.movimientos_pendientes}`);
   out(`Alertas abiertas:   ${info.counts.alertas_abiertas}`);
@@ -202,10 +230,21 @@ async function movements(args: string[], io: CliIo, out: (l: string) => void): P
         out(estado ? `No hay movimientos en estado ${estado}.` : 'No hay movimientos.');
         return EXIT_OK;
       }
-      out(['    ID', 'TIPO   ', 'CÓDIGO          ', '  CANTIDAD', 'ALMACÉN     ', 'ESTADO   ', 'FECHA'].join('  '));
+      out(
+        [
+          '    ID',
+          'TIPO   ',
+          'CÓDIGO          ',
+          '  CANTIDAD',
+          'ALMACÉN     ',
+          'ESTADO   ',
+          'FECHA',
+        ].join('  '),
+      );
       result.items.forEach((m) => out(movementLine(m)));
       const pages = Math.ceil(result.total / result.page_size);
-      if (pages > 1) out(`Página ${result.page} de ${pages} (${result.total} movimientos); use --pagina N.`);
+      if (pages > 1)
+        out(`Página ${result.page} de ${pages} (${result.total} movimientos); use --pagina N.`);
       return EXIT_OK;
     }
     case 'aprobar':
@@ -219,11 +258,17 @@ async function movements(args: string[], io: CliIo, out: (l: string) => void): P
       );
       if (values.json) out(JSON.stringify(movement, null, 2));
       else if (movement.estado === 'APROBADO') {
-        out(`Movimiento ${id} aprobado: stock de ${movement.codigo} en ${movement.almacen} ${movement.stock_anterior} → ${movement.stock_resultante}.`);
+        out(
+          `Movimiento ${id} aprobado: stock de ${movement.codigo} en ${movement.almacen} ${movement.stock_anterior} → ${movement.stock_resultante}.`,
+        );
       } else out(`Movimiento ${id} rechazado.`);
       return EXIT_OK;
     }
     default:
-      throw new UsageError(verb ? `Acción desconocida: movimientos ${verb}` : 'Falta la acción: list, aprobar o rechazar');
+      throw new UsageError(
+        verb
+          ? `Acción desconocida: movimientos ${verb}`
+          : 'Falta la acción: list, aprobar o rechazar',
+      );
   }
 }

@@ -40,7 +40,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         logger: options.logger,
         staticDir: options.staticDir,
       });
-      await bridge.listen({ host: '127.0.0.1', port: options.uiPort ?? core.services.settings.get().uiPort });
+      await bridge.listen({
+        host: '127.0.0.1',
+        port: options.uiPort ?? core.services.settings.get().uiPort,
+      });
       const { port } = bridge.server.address() as AddressInfo;
       const base = `http://127.0.0.1:${port}/`;
       uiUrl = `${base}#token=${token}`;
@@ -50,7 +53,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       sistema: 'GSIH',
       tipo: 'servicio',
       estado: 'INFO',
-      datos_enviados: { evento: 'inicio', modo: 'sin ventana', interfaz: uiUrl ? uiUrl.split('#')[0] : null },
+      datos_enviados: {
+        evento: 'inicio',
+        modo: 'sin ventana',
+        interfaz: uiUrl ? uiUrl.split('#')[0] : null,
+      },
     });
 
     const running = core;

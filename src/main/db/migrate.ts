@@ -22,7 +22,8 @@ export function migrationsFromFiles(files: Record<string, string>): Migration[] 
   });
   migrations.sort((a, b) => a.version - b.version);
   migrations.forEach((m, i) => {
-    if (m.version !== i + 1) throw new Error(`Migrations must be numbered 1..N without gaps: ${m.version}`);
+    if (m.version !== i + 1)
+      throw new Error(`Migrations must be numbered 1..N without gaps: ${m.version}`);
   });
   return migrations;
 }

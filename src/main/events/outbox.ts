@@ -10,7 +10,11 @@ export function newEventId(now: Date): string {
 export interface Outbox {
   /** Must be called inside the transaction of the change that raises the event. */
   append(evento: EventType, datos: Record<string, unknown>, now: Date): OutboxEvent;
-  list(filter: { evento?: EventType | undefined; page: number; page_size: number }): Page<OutboxEvent>;
+  list(filter: {
+    evento?: EventType | undefined;
+    page: number;
+    page_size: number;
+  }): Page<OutboxEvent>;
 }
 
 interface EventRow {
@@ -34,9 +38,11 @@ export function createOutbox(db: Db): Outbox {
     },
     list({ evento, page, page_size }) {
       const where = evento ? 'WHERE evento = @evento' : '';
-      const total = (db.prepare(`SELECT count(*) AS n FROM events ${where}`).get({ evento }) as {
-        n: number;
-      }).n;
+      const total = (
+        db.prepare(`SELECT count(*) AS n FROM events ${where}`).get({ evento }) as {
+          n: number;
+        }
+      ).n;
       const rows = db
         .prepare(
           `SELECT id, evento, fecha, datos FROM events ${where} ORDER BY seq DESC LIMIT @limit OFFSET @offset`,

@@ -76,12 +76,24 @@ function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-function paged<T>(db: Db, select: string, where: string[], order: string, params: Record<string, unknown>, paging: Paging, map: (row: never) => T = (r) => r): Page<T> {
+function paged<T>(
+  db: Db,
+  select: string,
+  where: string[],
+  order: string,
+  params: Record<string, unknown>,
+  paging: Paging,
+  map: (row: never) => T = (r) => r,
+): Page<T> {
   const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-  const total = (db.prepare(`SELECT count(*) AS n FROM (${select} ${clause})`).get(params) as { n: number }).n;
-  const rows = db
-    .prepare(`${select} ${clause} ORDER BY ${order} LIMIT @limit OFFSET @offset`)
-    .all({ ...params, limit: paging.page_size, offset: (paging.page - 1) * paging.page_size }) as never[];
+  const total = (
+    db.prepare(`SELECT count(*) AS n FROM (${select} ${clause})`).get(params) as { n: number }
+  ).n;
+  const rows = db.prepare(`${select} ${clause} ORDER BY ${order} LIMIT @limit OFFSET @offset`).all({
+    ...params,
+    limit: paging.page_size,
+    offset: (paging.page - 1) * paging.page_size,
+  }) as never[];
   return { items: rows.map(map), total, page: paging.page, page_size: paging.page_size };
 }
 
@@ -102,22 +114,31 @@ export function createInventoryService({ db, clock, outbox, onChange }: Inventor
       stock_minimo, referencia_externa, fecha_creacion, fecha_actualizacion)
       VALUES (@codigo, @nombre, @material, @diametro, @unidad, @stock_minimo, @referencia_externa, @now, @now)`),
     movementById: db.prepare(`${MOVEMENT_SELECT} WHERE m.id = ?`),
-    insertMovement: db.prepare(`INSERT INTO movements (tipo, articulo_id, cantidad, almacen, referencia,
+    insertMovement:
+      db.prepare(`INSERT INTO movements (tipo, articulo_id, cantidad, almacen, referencia,
       fecha, estado, origen, creado_por, fecha_creacion)
       VALUES (@tipo, @articulo, @cantidad, @almacen, @referencia, @fecha, 'PENDIENTE', @origen, @actor, @now)`),
     stockOf: db.prepare('SELECT cantidad FROM stock_levels WHERE articulo_id = ? AND almacen = ?'),
     stockRowsOf: db.prepare('SELECT almacen, cantidad FROM stock_levels WHERE articulo_id = ?'),
-    upsertStock: db.prepare(`INSERT INTO stock_levels (articulo_id, almacen, cantidad, fecha_actualizacion)
+    upsertStock:
+      db.prepare(`INSERT INTO stock_levels (articulo_id, almacen, cantidad, fecha_actualizacion)
       VALUES (?, ?, ?, ?) ON CONFLICT (articulo_id, almacen)
       DO UPDATE SET cantidad = excluded.cantidad, fecha_actualizacion = excluded.fecha_actualizacion`),
-    approve: db.prepare(`UPDATE movements SET estado = 'APROBADO', aprobado_por = ?, fecha_aprobacion = ?,
+    approve:
+      db.prepare(`UPDATE movements SET estado = 'APROBADO', aprobado_por = ?, fecha_aprobacion = ?,
       stock_anterior = ?, stock_resultante = ? WHERE id = ? AND estado = 'PENDIENTE'`),
-    reject: db.prepare(`UPDATE movements SET estado = 'RECHAZADO', aprobado_por = ?, fecha_aprobacion = ?,
+    reject:
+      db.prepare(`UPDATE movements SET estado = 'RECHAZADO', aprobado_por = ?, fecha_aprobacion = ?,
       motivo_rechazo = ? WHERE id = ? AND estado = 'PENDIENTE'`),
-    openAlert: db.prepare(`SELECT id FROM stock_alerts WHERE articulo_id = ? AND almacen = ? AND estado = 'ABIERTA'`),
-    insertAlert: db.prepare(`INSERT INTO stock_alerts (articulo_id, almacen, cantidad_actual, umbral_minimo,
+    openAlert: db.prepare(
+      `SELECT id FROM stock_alerts WHERE articulo_id = ? AND almacen = ? AND estado = 'ABIERTA'`,
+    ),
+    insertAlert:
+      db.prepare(`INSERT INTO stock_alerts (articulo_id, almacen, cantidad_actual, umbral_minimo,
       estado, fecha_creacion) VALUES (?, ?, ?, ?, 'ABIERTA', ?)`),
-    refreshAlert: db.prepare('UPDATE stock_alerts SET cantidad_actual = ?, umbral_minimo = ? WHERE id = ?'),
+    refreshAlert: db.prepare(
+      'UPDATE stock_alerts SET cantidad_actual = ?, umbral_minimo = ? WHERE id = ?',
+    ),
     resolveAlert: db.prepare(`UPDATE stock_alerts SET estado = 'RESUELTA', cantidad_actual = ?,
       fecha_resolucion = ? WHERE id = ?`),
     alertById: db.prepare(`${ALERT_SELECT} WHERE al.id = ?`),
@@ -137,7 +158,11 @@ export function createInventoryService({ db, clock, outbox, onChange }: Inventor
     return movement;
   }
 
-  function assertUnique(codigo: string | undefined, referencia: string | null | undefined, exceptId?: number) {
+  function assertUnique(
+    codigo: string | undefined,
+    referencia: string | null | undefined,
+    exceptId?: number,
+  ) {
     if (codigo !== undefined) {
       const row = stmt.articleByCode.get(codigo) as { id: number } | undefined;
       if (row && row.id !== exceptId) {
@@ -149,9 +174,13 @@ export function createInventoryService({ db, clock, outbox, onChange }: Inventor
     if (referencia) {
       const row = stmt.articleByRef.get(referencia) as { id: number; codigo: string } | undefined;
       if (row && row.id !== exceptId) {
-        throw new AppError('CONFLICT', `La referencia externa ${referencia} ya es del artículo ${row.codigo}`, {
-          referencia_externa: 'Referencia externa duplicada',
-        });
+        throw new AppError(
+          'CONFLICT',
+          `La referencia externa ${referencia} ya es del artículo ${row.codigo}`,
+          {
+            referencia_externa: 'Referencia externa duplicada',
+          },
+        );
       }
     }
   }
@@ -166,15 +195,25 @@ export function createInventoryService({ db, clock, outbox, onChange }: Inventor
     const below = cantidad < article.stock_minimo;
     const fecha = now.toISOString();
     if (below && !open) {
-      const { lastInsertRowid } = stmt.insertAlert.run(article.id, almacen, cantidad, article.stock_minimo, fecha);
+      const { lastInsertRowid } = stmt.insertAlert.run(
+        article.id,
+        almacen,
+        cantidad,
+        article.stock_minimo,
+        fecha,
+      );
       const alert = stmt.alertById.get(lastInsertRowid) as StockAlert;
       const base = { id: article.id, codigo: article.codigo, nombre: article.nombre };
-      outbox.append('stock_bajo', {
-        articulo: base,
-        cantidad_actual: cantidad,
-        umbral_minimo: article.stock_minimo,
-        almacen,
-      }, now);
+      outbox.append(
+        'stock_bajo',
+        {
+          articulo: base,
+          cantidad_actual: cantidad,
+          umbral_minimo: article.stock_minimo,
+          almacen,
+        },
+        now,
+      );
       outbox.append('alerta_generada', { alerta: alert, articulo: base }, now);
     } else if (below && open) {
       stmt.refreshAlert.run(cantidad, article.stock_minimo, open.id);
@@ -192,7 +231,9 @@ export function createInventoryService({ db, clock, outbox, onChange }: Inventor
 
   const updateArticleTx = db.transaction((id: number, patch: ArticlePatch): Article => {
     const current = requireArticle(id);
-    const fields = Object.entries(patch).filter(([, v]) => v !== undefined) as Array<[keyof NewArticle, unknown]>;
+    const fields = Object.entries(patch).filter(([, v]) => v !== undefined) as Array<
+      [keyof NewArticle, unknown]
+    >;
     if (fields.length === 0) return current;
     assertUnique(patch.codigo, patch.referencia_externa, id);
     const now = clock.now();
@@ -239,10 +280,15 @@ export function createInventoryService({ db, clock, outbox, onChange }: Inventor
   const approveMovementTx = db.transaction((id: number, actor: string): Movement => {
     const movement = requireMovement(id);
     if (movement.estado !== 'PENDIENTE') {
-      throw new AppError('CONFLICT', `El movimiento ${id} ya está ${movement.estado.toLowerCase()}`);
+      throw new AppError(
+        'CONFLICT',
+        `El movimiento ${id} ya está ${movement.estado.toLowerCase()}`,
+      );
     }
     const article = requireArticle(movement.articulo);
-    const before = (stmt.stockOf.get(article.id, movement.almacen) as { cantidad: number } | undefined)?.cantidad ?? 0;
+    const before =
+      (stmt.stockOf.get(article.id, movement.almacen) as { cantidad: number } | undefined)
+        ?.cantidad ?? 0;
     const after = round(
       movement.tipo === 'ENTRADA'
         ? before + movement.cantidad
@@ -266,25 +312,36 @@ export function createInventoryService({ db, clock, outbox, onChange }: Inventor
     return approved;
   });
 
-  const rejectMovementTx = db.transaction((id: number, motivo: string | null, actor: string): Movement => {
-    const movement = requireMovement(id);
-    if (movement.estado !== 'PENDIENTE') {
-      throw new AppError('CONFLICT', `El movimiento ${id} ya está ${movement.estado.toLowerCase()}`);
-    }
-    stmt.reject.run(actor, clock.now().toISOString(), motivo, id);
-    return requireMovement(id);
-  });
+  const rejectMovementTx = db.transaction(
+    (id: number, motivo: string | null, actor: string): Movement => {
+      const movement = requireMovement(id);
+      if (movement.estado !== 'PENDIENTE') {
+        throw new AppError(
+          'CONFLICT',
+          `El movimiento ${id} ya está ${movement.estado.toLowerCase()}`,
+        );
+      }
+      stmt.reject.run(actor, clock.now().toISOString(), motivo, id);
+      return requireMovement(id);
+    },
+  );
 
   return {
-    listArticles(filter: { texto?: string | undefined; solo_bajo_minimo?: boolean | undefined } & Paging): Page<ArticleSummary> {
+    listArticles(
+      filter: { texto?: string | undefined; solo_bajo_minimo?: boolean | undefined } & Paging,
+    ): Page<ArticleSummary> {
       const where: string[] = [];
       const params: Record<string, unknown> = {};
       if (filter.texto) {
-        where.push(`(a.codigo LIKE @texto ESCAPE '\\' OR a.nombre LIKE @texto ESCAPE '\\' OR a.material LIKE @texto ESCAPE '\\')`);
+        where.push(
+          `(a.codigo LIKE @texto ESCAPE '\\' OR a.nombre LIKE @texto ESCAPE '\\' OR a.material LIKE @texto ESCAPE '\\')`,
+        );
         params.texto = likePattern(filter.texto);
       }
       if (filter.solo_bajo_minimo) {
-        where.push(`EXISTS (SELECT 1 FROM stock_alerts al WHERE al.articulo_id = a.id AND al.estado = 'ABIERTA')`);
+        where.push(
+          `EXISTS (SELECT 1 FROM stock_alerts al WHERE al.articulo_id = a.id AND al.estado = 'ABIERTA')`,
+        );
       }
       return paged(db, SUMMARY_SELECT, where, 'codigo COLLATE NOCASE, id', params, filter);
     },
@@ -307,7 +364,13 @@ export function createInventoryService({ db, clock, outbox, onChange }: Inventor
       return article;
     },
 
-    listStock(filter: { articulo?: number | undefined; almacen?: string | undefined; bajo_minimo?: boolean | undefined } & Paging): Page<StockLevel> {
+    listStock(
+      filter: {
+        articulo?: number | undefined;
+        almacen?: string | undefined;
+        bajo_minimo?: boolean | undefined;
+      } & Paging,
+    ): Page<StockLevel> {
       const where: string[] = [];
       const params: Record<string, unknown> = {};
       if (filter.articulo !== undefined) {
@@ -319,18 +382,22 @@ export function createInventoryService({ db, clock, outbox, onChange }: Inventor
         params.almacen = filter.almacen;
       }
       if (filter.bajo_minimo !== undefined) {
-        where.push(filter.bajo_minimo ? 's.cantidad < a.stock_minimo' : 's.cantidad >= a.stock_minimo');
+        where.push(
+          filter.bajo_minimo ? 's.cantidad < a.stock_minimo' : 's.cantidad >= a.stock_minimo',
+        );
       }
       return paged(db, STOCK_SELECT, where, 'codigo, almacen', params, filter, toStock);
     },
 
-    listMovements(filter: {
-      estado?: MovementState | undefined;
-      tipo?: MovementType | undefined;
-      articulo?: number | undefined;
-      desde?: string | undefined;
-      hasta?: string | undefined;
-    } & Paging): Page<Movement> {
+    listMovements(
+      filter: {
+        estado?: MovementState | undefined;
+        tipo?: MovementType | undefined;
+        articulo?: number | undefined;
+        desde?: string | undefined;
+        hasta?: string | undefined;
+      } & Paging,
+    ): Page<Movement> {
       const where: string[] = [];
       const params: Record<string, unknown> = {};
       if (filter.estado) {
@@ -374,7 +441,9 @@ export function createInventoryService({ db, clock, outbox, onChange }: Inventor
       return movement;
     },
 
-    listAlerts(filter: { estado?: AlertState | undefined; articulo?: number | undefined } & Paging): Page<StockAlert> {
+    listAlerts(
+      filter: { estado?: AlertState | undefined; articulo?: number | undefined } & Paging,
+    ): Page<StockAlert> {
       const where: string[] = [];
       const params: Record<string, unknown> = {};
       if (filter.estado) {
@@ -392,7 +461,9 @@ export function createInventoryService({ db, clock, outbox, onChange }: Inventor
       const one = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
       return {
         articulos: one('SELECT count(*) AS n FROM articles'),
-        movimientos_pendientes: one(`SELECT count(*) AS n FROM movements WHERE estado = 'PENDIENTE'`),
+        movimientos_pendientes: one(
+          `SELECT count(*) AS n FROM movements WHERE estado = 'PENDIENTE'`,
+        ),
         alertas_abiertas: one(`SELECT count(*) AS n FROM stock_alerts WHERE estado = 'ABIERTA'`),
         eventos: one('SELECT count(*) AS n FROM events'),
       };

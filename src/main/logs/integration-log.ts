@@ -44,7 +44,9 @@ const MAX_STORED_CHARS = 16_384;
 function serialize(value: unknown): string | null {
   if (value === undefined || value === null) return null;
   const json = JSON.stringify(redact(value));
-  return json.length > MAX_STORED_CHARS ? JSON.stringify({ truncado: json.slice(0, MAX_STORED_CHARS) }) : json;
+  return json.length > MAX_STORED_CHARS
+    ? JSON.stringify({ truncado: json.slice(0, MAX_STORED_CHARS) })
+    : json;
 }
 
 function parse(text: string | null): unknown {
@@ -73,7 +75,14 @@ export type IntegrationLog = ReturnType<typeof createIntegrationLog>;
  * The integration log every capability writes to. Writes are buffered and committed in one
  * transaction per batch, so a busy API pays one disk write per batch rather than per request.
  */
-export function createIntegrationLog({ db, clock, logger, maxBatch = 500, flushIntervalMs = 250, onFlushed }: IntegrationLogOptions) {
+export function createIntegrationLog({
+  db,
+  clock,
+  logger,
+  maxBatch = 500,
+  flushIntervalMs = 250,
+  onFlushed,
+}: IntegrationLogOptions) {
   let buffer: Row[] = [];
   let timer: NodeJS.Timeout | null = null;
   const insert = db.prepare(`INSERT INTO integration_log (sistema, tipo, estado, datos_enviados,
@@ -143,7 +152,9 @@ export function createIntegrationLog({ db, clock, logger, maxBatch = 500, flushI
         params.estado = filter.estado;
       }
       if (filter.texto) {
-        where.push(`(error LIKE @texto ESCAPE '\\' OR datos_enviados LIKE @texto ESCAPE '\\' OR datos_recibidos LIKE @texto ESCAPE '\\')`);
+        where.push(
+          `(error LIKE @texto ESCAPE '\\' OR datos_enviados LIKE @texto ESCAPE '\\' OR datos_recibidos LIKE @texto ESCAPE '\\')`,
+        );
         params.texto = `%${filter.texto.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       }
       if (filter.desde) {
@@ -155,12 +166,26 @@ export function createIntegrationLog({ db, clock, logger, maxBatch = 500, flushI
         params.hasta = new Date(filter.hasta).toISOString();
       }
       const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-      const total = (db.prepare(`SELECT count(*) AS n FROM integration_log ${clause}`).get(params) as { n: number }).n;
+      const total = (
+        db.prepare(`SELECT count(*) AS n FROM integration_log ${clause}`).get(params) as {
+          n: number;
+        }
+      ).n;
       const rows = db
-        .prepare(`SELECT * FROM integration_log ${clause} ORDER BY fecha DESC, id DESC LIMIT @limit OFFSET @offset`)
-        .all({ ...params, limit: filter.page_size, offset: (filter.page - 1) * filter.page_size }) as Array<Row & { id: number }>;
+        .prepare(
+          `SELECT * FROM integration_log ${clause} ORDER BY fecha DESC, id DESC LIMIT @limit OFFSET @offset`,
+        )
+        .all({
+          ...params,
+          limit: filter.page_size,
+          offset: (filter.page - 1) * filter.page_size,
+        }) as Array<Row & { id: number }>;
       return {
-        items: rows.map((r) => ({ ...r, datos_enviados: parse(r.datos_enviados), datos_recibidos: parse(r.datos_recibidos) })),
+        items: rows.map((r) => ({
+          ...r,
+          datos_enviados: parse(r.datos_enviados),
+          datos_recibidos: parse(r.datos_recibidos),
+        })),
         total,
         page: filter.page,
         page_size: filter.page_size,
@@ -169,7 +194,11 @@ export function createIntegrationLog({ db, clock, logger, maxBatch = 500, flushI
 
     facets(): { sistemas: string[]; tipos: string[] } {
       const column = (name: 'sistema' | 'tipo') =>
-        (db.prepare(`SELECT DISTINCT ${name} AS v FROM integration_log ORDER BY 1 LIMIT 200`).all() as Array<{ v: string }>).map((r) => r.v);
+        (
+          db
+            .prepare(`SELECT DISTINCT ${name} AS v FROM integration_log ORDER BY 1 LIMIT 200`)
+            .all() as Array<{ v: string }>
+        ).map((r) => r.v);
       return { sistemas: column('sistema'), tipos: column('tipo') };
     },
 
@@ -179,8 +208,10 @@ export function createIntegrationLog({ db, clock, logger, maxBatch = 500, flushI
       const cutoff = new Date(clock.now().getTime() - days * 86_400_000).toISOString();
       const byAge = db.prepare('DELETE FROM integration_log WHERE fecha < ?').run(cutoff).changes;
       const byCount = db
-        .prepare(`DELETE FROM integration_log WHERE id IN (
-          SELECT id FROM integration_log ORDER BY fecha DESC, id DESC LIMIT -1 OFFSET ?)`)
+        .prepare(
+          `DELETE FROM integration_log WHERE id IN (
+          SELECT id FROM integration_log ORDER BY fecha DESC, id DESC LIMIT -1 OFFSET ?)`,
+        )
         .run(maxRows).changes;
       return byAge + byCount;
     },

@@ -1,5 +1,6 @@
 // Values under these keys never reach the integration log in clear, wherever they are nested.
-const SECRET_KEY = /(clave|secret|secreto|token|password|contrase|authorization|api[-_]?key|cookie|credencial)/i;
+const SECRET_KEY =
+  /(clave|secret|secreto|token|password|contrase|authorization|api[-_]?key|cookie|credencial)/i;
 const MAX_DEPTH = 8;
 
 export const REDACTED = '[oculto]';
@@ -10,7 +11,8 @@ export function redact(value: unknown, depth = 0): unknown {
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
-    out[key] = SECRET_KEY.test(key) && v !== null && v !== undefined ? REDACTED : redact(v, depth + 1);
+    out[key] =
+      SECRET_KEY.test(key) && v !== null && v !== undefined ? REDACTED : redact(v, depth + 1);
   }
   return out;
 }

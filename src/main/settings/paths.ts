@@ -24,6 +24,9 @@ export function resolveDefaultDataDir(
 }
 
 /** `--data-dir` wins, then `GSIH_DATA_DIR`, then the desktop app's folder. */
-export function resolveDataDir(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+export function resolveDataDir(
+  flag: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
   return flag || env.GSIH_DATA_DIR || resolveDefaultDataDir(env);
 }

@@ -50,7 +50,12 @@ export function createSettingsStore(raw: RawStore): SettingsStore {
       try {
         raw.set(parsed.data as Record<string, unknown>);
       } catch (error) {
-        throw new AppError('DATABASE_READONLY', `No se pudieron guardar los ajustes en ${raw.path}`, undefined, error);
+        throw new AppError(
+          'DATABASE_READONLY',
+          `No se pudieron guardar los ajustes en ${raw.path}`,
+          undefined,
+          error,
+        );
       }
       return read();
     },
