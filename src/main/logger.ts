@@ -1,5 +1,6 @@
-// The application's own diagnostic log (not the integration log): stderr, one line per entry,
-// with the cause of an error but never the values it carried.
+import { redactText } from './logs/redact';
+
+// The application's own diagnostic log (not the integration log): stderr, one line per entry.
 
 export interface Logger {
   info(message: string): void;
@@ -21,13 +22,13 @@ export function createConsoleLogger(stream: NodeJS.WritableStream = process.stde
 
 export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
 
+// The cause's kind, code and message are enough to diagnose from; a stack trace is not written,
+// and credentials quoted inside a message are masked.
 function describeCause(cause: unknown): string {
   if (cause instanceof Error) {
     const code = (cause as { code?: unknown }).code;
-    const stack = cause.stack?.split('\n').slice(0, 4).join(' | ');
-    return `${cause.name}${typeof code === 'string' ? ` [${code}]` : ''}: ${cause.message}${
-      stack ? ` (${stack})` : ''
-    }`;
+    const inner = cause.cause === undefined ? '' : ` ← ${describeCause(cause.cause)}`;
+    return `${cause.name}${typeof code === 'string' ? ` [${code}]` : ''}: ${redactText(cause.message)}${inner}`;
   }
-  return String(cause);
+  return redactText(String(cause));
 }
