@@ -21,6 +21,9 @@ import { settingsPatchSchema, type Settings } from './settings';
 // type. Main registers it over Electron IPC and over the loopback bridge; the renderer's client
 // is derived from it. Adding a handler here is the only way to add one.
 
+// Validation messages reach staff in the UI: Spanish, as the rest of the wire.
+z.config(z.locales.es());
+
 function handler<Result>() {
   return <Schema extends z.ZodType>(input: Schema) => ({
     input,

@@ -3,6 +3,16 @@ import { z } from 'zod';
 export const LANGUAGES = ['es', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
+function wholeBetween(min: number, max: number, what: string) {
+  const message = `Debe ser un número entero de ${min.toLocaleString('es-ES')} a ${max.toLocaleString('es-ES')} ${what}`;
+  return z.number({ error: message }).int(message).min(min, message).max(max, message);
+}
+
+function port() {
+  const message = 'Debe ser un puerto de 0 a 65535 (0 elige uno libre)';
+  return z.number({ error: message }).int(message).min(0, message).max(65535, message);
+}
+
 // Each field's rule, without its default: a patch must not fill in what it does not name.
 const fields = {
   language: z.enum(LANGUAGES),
@@ -12,10 +22,10 @@ const fields = {
     .min(1)
     .max(255)
     .regex(/^[0-9a-zA-Z.:_-]+$/, 'Dirección no válida'),
-  apiPort: z.number().int().min(0).max(65535),
-  uiPort: z.number().int().min(0).max(65535),
-  logRetentionDays: z.number().int().min(1).max(3650),
-  logRetentionMaxRows: z.number().int().min(1000).max(10_000_000),
+  apiPort: port(),
+  uiPort: port(),
+  logRetentionDays: wholeBetween(1, 3650, 'días'),
+  logRetentionMaxRows: wholeBetween(1000, 10_000_000, 'filas'),
 };
 
 export const DEFAULT_SETTINGS = {

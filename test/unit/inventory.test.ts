@@ -100,7 +100,7 @@ describe('inventory', () => {
     const before = events();
     const error = thrown(() => inv.approveMovement(salida.id, 'ui:jefe'));
     expect(error.code).toBe('INSUFFICIENT_STOCK');
-    expect(error.message).toMatch(/hay 3 unidad de TUB-001 y la salida pide 5/);
+    expect(error.message).toMatch(/en PRINCIPAL hay 3 de TUB-001 y la salida pide 5/);
     expect(stockOf(id)).toBe(3);
     expect(events()).toEqual(before);
     expect(

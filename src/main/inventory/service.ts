@@ -299,7 +299,7 @@ export function createInventoryService({ db, clock, outbox, onChange }: Inventor
     if (after < 0) {
       throw new AppError(
         'INSUFFICIENT_STOCK',
-        `Stock insuficiente: en ${movement.almacen} hay ${before} ${article.unidad} de ${article.codigo} ` +
+        `Stock insuficiente: en ${movement.almacen} hay ${before} de ${article.codigo} ` +
           `y la salida pide ${movement.cantidad}. El movimiento sigue pendiente.`,
       );
     }

@@ -1,0 +1,34 @@
+import { useEffect } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import type { PushMessage } from '../../../shared/contract';
+import { applyLanguage } from '../i18n';
+import { useClient } from './ClientContext';
+import { handlerQueryKey } from './handlerQueries';
+
+/** Subscribes once to the core's push events and refreshes whatever they make stale. */
+export function useLiveUpdates(): void {
+  const client = useClient();
+  const queryClient = useQueryClient();
+
+  useEffect(() => {
+    const onMessage = (message: PushMessage) => {
+      switch (message.event) {
+        case 'inventory/changed':
+          // app/info carries the pending and alert counts too.
+          void queryClient.invalidateQueries({ queryKey: ['inventory'] });
+          void queryClient.invalidateQueries({ queryKey: ['app'] });
+          break;
+        case 'logs/appended':
+          void queryClient.invalidateQueries({ queryKey: ['logs'] });
+          break;
+        case 'settings/changed': {
+          const settings = (message as PushMessage<'settings/changed'>).payload;
+          queryClient.setQueryData(handlerQueryKey('settings/get', {}), settings);
+          applyLanguage(settings.language);
+          break;
+        }
+      }
+    };
+    return client.subscribe(onMessage);
+  }, [client, queryClient]);
+}

@@ -1,0 +1,56 @@
+import { Badge } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import type { LogState, MovementState, MovementType } from '../../../shared/domain';
+
+const MOVEMENT_STATE_COLORS: Record<MovementState, string> = {
+  PENDIENTE: 'yellow',
+  APROBADO: 'teal',
+  RECHAZADO: 'gray',
+};
+
+const MOVEMENT_TYPE_COLORS: Record<MovementType, string> = {
+  ENTRADA: 'blue',
+  SALIDA: 'grape',
+  AJUSTE: 'orange',
+};
+
+const LOG_STATE_COLORS: Record<LogState, string> = { OK: 'teal', ERROR: 'red', INFO: 'blue' };
+
+// Table cells squeeze their content; a status badge is short and must never be cut to "Apro…".
+const badgeStyle = { textTransform: 'none', minWidth: 'max-content' } as const;
+
+export function MovementStateBadge({ state }: { state: MovementState }) {
+  const { t } = useTranslation();
+  return (
+    <Badge variant="light" color={MOVEMENT_STATE_COLORS[state]} style={badgeStyle}>
+      {t(`movementState.${state}`)}
+    </Badge>
+  );
+}
+
+export function MovementTypeBadge({ type }: { type: MovementType }) {
+  const { t } = useTranslation();
+  return (
+    <Badge variant="outline" color={MOVEMENT_TYPE_COLORS[type]} style={badgeStyle}>
+      {t(`movementType.${type}`)}
+    </Badge>
+  );
+}
+
+export function LogStateBadge({ state }: { state: LogState }) {
+  const { t } = useTranslation();
+  return (
+    <Badge variant="light" color={LOG_STATE_COLORS[state]} style={badgeStyle}>
+      {t(`logState.${state}`)}
+    </Badge>
+  );
+}
+
+export function LowStockBadge() {
+  const { t } = useTranslation();
+  return (
+    <Badge variant="filled" color="red" size="sm" style={badgeStyle}>
+      {t('articles.lowStock')}
+    </Badge>
+  );
+}

@@ -1,0 +1,29 @@
+import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+
+const LOCALES: Record<string, string> = { es: 'es-ES', en: 'en-GB' };
+
+export interface Formatters {
+  dateTime(iso: string | null | undefined): string;
+  number(value: number | null | undefined): string;
+}
+
+/** Dates and numbers in the UI language's local format. */
+export function useFormatters(): Formatters {
+  const { i18n } = useTranslation();
+  const locale = LOCALES[i18n.language] ?? i18n.language;
+  return useMemo(() => {
+    const dateFormat = new Intl.DateTimeFormat(locale, {
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+    });
+    const numberFormat = new Intl.NumberFormat(locale, { maximumFractionDigits: 3 });
+    return {
+      dateTime: (iso) => (iso ? dateFormat.format(new Date(iso)) : '—'),
+      number: (value) => (value === null || value === undefined ? '—' : numberFormat.format(value)),
+    };
+  }, [locale]);
+}
