@@ -11,5 +11,7 @@ export default defineConfig({
     maxWorkers: 1,
     testTimeout: 120_000,
     hookTimeout: 60_000,
+    // Reads of the page are polled: a busy CI machine renders later than a developer's.
+    expect: { poll: { timeout: 10_000, interval: 100 } },
   },
 });

@@ -104,9 +104,9 @@ describe('the inventory, in Spanish, over gsih serve', () => {
 
     const row = articleRow('TUB-001');
     await expectVisible(row);
-    await expect(row.getByRole('cell').nth(1).textContent()).resolves.toBe(
-      'Tubo de acero galvanizado',
-    );
+    await expect
+      .poll(() => row.getByRole('cell').nth(1).textContent())
+      .toBe('Tubo de acero galvanizado');
   });
 
   test('refuses a duplicate código with the core message and a field marker', async () => {
@@ -126,8 +126,8 @@ describe('the inventory, in Spanish, over gsih serve', () => {
     await page.getByRole('button', { name: 'Nuevo artículo' }).click();
     const modal = dialog('Nuevo artículo');
     await modal.getByRole('button', { name: 'Crear artículo' }).click();
-    await expect(modal.getByLabel('Código').getAttribute('aria-invalid')).resolves.toBe('true');
-    await expect(modal.getByLabel('Nombre').getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect.poll(() => modal.getByLabel('Código').getAttribute('aria-invalid')).toBe('true');
+    await expect.poll(() => modal.getByLabel('Nombre').getAttribute('aria-invalid')).toBe('true');
     await browser.screenshot('03b-articulo-incompleto');
     await modal.getByRole('button', { name: 'Cancelar' }).click();
     await modal.waitFor({ state: 'hidden' });
@@ -139,8 +139,8 @@ describe('the inventory, in Spanish, over gsih serve', () => {
       .click();
     const modal = dialog('Registrar movimiento');
     await expectVisible(modal.getByText('El movimiento se crea como PENDIENTE'));
-    await expect(modal.getByLabel('Artículo').inputValue()).resolves.toContain('TUB-001');
-    await expect(modal.getByLabel('Almacén').inputValue()).resolves.toBe('PRINCIPAL');
+    await expect.poll(() => modal.getByLabel('Artículo').inputValue()).toContain('TUB-001');
+    await expect.poll(() => modal.getByLabel('Almacén').inputValue()).toBe('PRINCIPAL');
     await modal.getByLabel('Cantidad').fill('12');
     await browser.screenshot('04-registrar-entrada');
     await modal.getByRole('button', { name: 'Registrar movimiento' }).click();
@@ -178,9 +178,9 @@ describe('the inventory, in Spanish, over gsih serve', () => {
     const alerts = page.getByRole('table', { name: 'Alertas abiertas' });
     const alertRow = alerts.getByRole('row').filter({ hasText: 'TUB-001' });
     await expectVisible(alertRow);
-    await expect(alertRow.getByRole('cell').nth(1).textContent()).resolves.toBe('PRINCIPAL');
-    await expect(alertRow.getByRole('cell').nth(2).textContent()).resolves.toBe('7');
-    await expect(alertRow.getByRole('cell').nth(3).textContent()).resolves.toBe('10');
+    await expect.poll(() => alertRow.getByRole('cell').nth(1).textContent()).toBe('PRINCIPAL');
+    await expect.poll(() => alertRow.getByRole('cell').nth(2).textContent()).toBe('7');
+    await expect.poll(() => alertRow.getByRole('cell').nth(3).textContent()).toBe('10');
     await browser.screenshot('07-alertas');
   });
 
@@ -200,7 +200,7 @@ describe('the inventory, in Spanish, over gsih serve', () => {
   test('«Editar» saves changes to the article', async () => {
     await page.getByRole('button', { name: 'Editar TUB-001' }).click();
     const modal = dialog('Editar artículo TUB-001');
-    await expect(modal.getByLabel('Stock mínimo').inputValue()).resolves.toBe('10');
+    await expect.poll(() => modal.getByLabel('Stock mínimo').inputValue()).toBe('10');
     await modal.getByLabel('Nombre').fill('Tubo de acero galvanizado 20 mm');
     await modal.getByLabel('Referencia externa').fill('ERP-TUB-20');
     await modal.getByRole('button', { name: 'Guardar cambios' }).click();
@@ -243,7 +243,7 @@ describe('the inventory, in Spanish, over gsih serve', () => {
     await tab(/Historial/).click();
     const history = page.getByRole('table', { name: 'Historial de movimientos' });
     await expectVisible(history.getByRole('row').filter({ hasText: 'Rechazado' }));
-    await expect(history.getByRole('row').count()).resolves.toBe(4); // header + 3 movements
+    await expect.poll(() => history.getByRole('row').count()).toBe(4); // header + 3 movements
     await expectVisible(history.getByRole('cell', { name: '12 → 7' }));
     await browser.screenshot('11-historial');
   });
@@ -272,7 +272,7 @@ describe('the inventory, in Spanish, over gsih serve', () => {
     // `gsih serve` logs its own start.
     const toggle = table.getByRole('button', { name: /Ver u ocultar el detalle/ }).last();
     await toggle.click();
-    await expect(toggle.getAttribute('aria-expanded')).resolves.toBe('true');
+    await expect.poll(() => toggle.getAttribute('aria-expanded')).toBe('true');
     await expectVisible(table.getByText('Datos enviados', { exact: true }));
     await browser.screenshot('12-registros');
 
@@ -299,7 +299,7 @@ describe('the inventory, in Spanish, over gsih serve', () => {
     await page.getByLabel('Puerto').fill('70000');
     await page.getByRole('button', { name: 'Guardar' }).click();
     const port = page.getByLabel('Puerto');
-    await expect(port.getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect.poll(() => port.getAttribute('aria-invalid')).toBe('true');
     await browser.screenshot('13-ajustes');
   });
 
@@ -307,10 +307,10 @@ describe('the inventory, in Spanish, over gsih serve', () => {
     await page.getByRole('combobox', { name: 'Idioma de la interfaz' }).click();
     await page.getByRole('option', { name: 'English' }).click();
     await expectVisible(page.getByRole('heading', { name: 'Settings', level: 2 }));
-    await expect(page.locator('html').getAttribute('lang')).resolves.toBe('en');
+    await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('en');
     await browser.screenshot('14-settings-english');
     // Saved in the service, not only remembered by this browser.
-    await expect(invoke('settings/get', {})).resolves.toMatchObject({ language: 'en' });
+    await expect.poll(() => invoke('settings/get', {})).toMatchObject({ language: 'en' });
 
     await page.reload();
     await expectVisible(page.getByRole('heading', { name: 'Settings', level: 2 }));

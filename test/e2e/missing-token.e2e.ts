@@ -19,8 +19,8 @@ test('the UI opened without its #token explains which address to open', async ()
   const { page } = browser;
   await page.goto(serve.origin);
   await page.getByRole('heading', { name: 'Falta la clave de acceso' }).waitFor();
-  await expect(page.getByText('gsih serve', { exact: true }).isVisible()).resolves.toBe(true);
-  await expect(page.getByText(/incluida la parte #token=/).isVisible()).resolves.toBe(true);
+  await expect.poll(() => page.getByText('gsih serve', { exact: true }).isVisible()).toBe(true);
+  await expect.poll(() => page.getByText(/incluida la parte #token=/).isVisible()).toBe(true);
   await browser.screenshot('00-sin-token');
 });
 
