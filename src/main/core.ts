@@ -1,8 +1,6 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import packageJson from '../../package.json';
 import type { PushMessage } from '../shared/contract';
-import { AppError } from '../shared/errors';
 import { systemClock, type Clock } from './clock';
 import { createDispatcher, type Dispatch, type Handlers } from './dispatch';
 import { MIGRATIONS } from './db/migrations';
@@ -13,7 +11,7 @@ import { createOutbox } from './events/outbox';
 import { createInventoryService } from './inventory/service';
 import { createIntegrationLog } from './logs/integration-log';
 import { createConsoleLogger, type Logger } from './logger';
-import { DATABASE_FILE } from './settings/paths';
+import { DATABASE_FILE, ensureDataDir } from './settings/paths';
 import { createConfSettingsStore, type SettingsStore } from './settings/store';
 
 export type { SettingsStore } from './settings/store';
@@ -78,16 +76,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const dataDir = options.dataDir;
   const databaseFile = join(dataDir, DATABASE_FILE);
 
-  try {
-    mkdirSync(dataDir, { recursive: true });
-  } catch (error) {
-    throw new AppError(
-      'DATABASE_READONLY',
-      `No se puede crear el directorio de datos ${dataDir}. Compruebe la ruta y los permisos.`,
-      undefined,
-      error,
-    );
-  }
+  ensureDataDir(dataDir);
   const settings = options.settingsStore ?? createConfSettingsStore(dataDir);
   const db = openDatabase({
     file: databaseFile,

@@ -1,14 +1,7 @@
-import {
-  closeSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  unlinkSync,
-  writeFileSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, openSync, readFileSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../shared/errors';
+import { ensureDataDir } from './settings/paths';
 
 export const LOCK_FILE = 'serve.lock';
 
@@ -52,7 +45,7 @@ export function acquireServeLock(
   dataDir: string,
   info: Omit<ServeLockInfo, 'pid' | 'started'>,
 ): ServeLock {
-  mkdirSync(dataDir, { recursive: true });
+  ensureDataDir(dataDir);
   const file = join(dataDir, LOCK_FILE);
   let current: ServeLockInfo = { pid: process.pid, started: new Date().toISOString(), ...info };
 

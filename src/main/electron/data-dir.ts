@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { AppError } from '../../shared/errors';
 
@@ -43,16 +42,4 @@ function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value;
 }
 
-/** Creates the data directory (the serve lock lives in it), with the core's Spanish message. */
-export function ensureDataDir(dataDir: string): void {
-  try {
-    mkdirSync(dataDir, { recursive: true });
-  } catch (error) {
-    throw new AppError(
-      'DATABASE_READONLY',
-      `No se puede crear el directorio de datos ${dataDir}. Compruebe la ruta y los permisos.`,
-      undefined,
-      error,
-    );
-  }
-}
+export { ensureDataDir } from '../settings/paths';

@@ -1,4 +1,6 @@
+import { mkdirSync } from 'node:fs';
 import { homedir as osHomedir } from 'node:os';
+import { AppError } from '../../shared/errors';
 import { join } from 'node:path';
 
 export const APP_NAME = 'GSIH Integraciones';
@@ -29,4 +31,18 @@ export function resolveDataDir(
   env: NodeJS.ProcessEnv = process.env,
 ): string {
   return flag || env.GSIH_DATA_DIR || resolveDefaultDataDir(env);
+}
+
+/** Creates the data directory if needed, with a message staff can act on when it cannot. */
+export function ensureDataDir(dataDir: string): void {
+  try {
+    mkdirSync(dataDir, { recursive: true });
+  } catch (error) {
+    throw new AppError(
+      'DATABASE_READONLY',
+      `No se puede crear el directorio de datos ${dataDir}. Compruebe la ruta y los permisos.`,
+      undefined,
+      error,
+    );
+  }
 }
