@@ -1,20 +1,15 @@
 import { Group, Pagination, Select, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { useFormatters } from '../format';
+import type { Paging } from './usePaging';
 
 export const PAGE_SIZES = [25, 50, 100] as const;
 
 /** Range text, page buttons and page size under a server-side paged table. */
-export function TablePager(props: {
-  page: number;
-  pageSize: number;
-  total: number;
-  onPageChange: (page: number) => void;
-  onPageSizeChange: (pageSize: number) => void;
-}) {
+export function TablePager({ paging, total }: { paging: Paging; total: number }) {
   const { t } = useTranslation();
   const { number } = useFormatters();
-  const { page, pageSize, total } = props;
+  const { page, pageSize } = paging;
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const first = total === 0 ? 0 : (page - 1) * pageSize + 1;
   const last = Math.min(total, page * pageSize);
@@ -35,14 +30,14 @@ export function TablePager(props: {
             label: t('pager.perPage', { count: size }),
           }))}
           value={String(pageSize)}
-          onChange={(value) => value && props.onPageSizeChange(Number(value))}
+          onChange={(value) => value && paging.onPageSizeChange(Number(value))}
         />
         {pages > 1 && (
           <Pagination
             size="sm"
             total={pages}
             value={page}
-            onChange={props.onPageChange}
+            onChange={paging.setPage}
             getItemProps={(item) => ({ 'aria-label': t('pager.page', { page: item }) })}
             getControlProps={(control) => ({ 'aria-label': t(`pager.${control}`) })}
           />

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import {
   Button,
   EmptyState,
+  type EmptyStateProps,
   Group,
   Loader,
   Switch,
@@ -15,10 +16,11 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import type { ArticleSummary } from '../../../../shared/domain';
 import { useHandlerQuery } from '../../api/handlerQueries';
-import { ErrorAlert } from '../../components/ErrorAlert';
+import { QueryStates } from '../../components/QueryStates';
 import { LowStockBadge } from '../../components/StatusBadges';
 import { TablePager } from '../../components/TablePager';
 import { BoxIcon, PlusIcon, SearchIcon } from '../../components/icons';
+import { usePaging } from '../../components/usePaging';
 import { useFormatters } from '../../format';
 
 const SEARCH_DEBOUNCE_MS = 300;
@@ -33,16 +35,15 @@ export function ArticlesTab(props: {
   const [search, setSearch] = useState('');
   const [debouncedSearch] = useDebouncedValue(search.trim(), SEARCH_DEBOUNCE_MS);
   const [onlyLowStock, setOnlyLowStock] = useState(false);
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(25);
+  const paging = usePaging();
 
   const articles = useHandlerQuery(
     'inventory/listArticles',
     {
       ...(debouncedSearch ? { texto: debouncedSearch } : {}),
       ...(onlyLowStock ? { solo_bajo_minimo: true } : {}),
-      page,
-      page_size: pageSize,
+      page: paging.page,
+      page_size: paging.pageSize,
     },
     { paged: true },
   );
@@ -51,7 +52,33 @@ export function ArticlesTab(props: {
   const clearFilters = () => {
     setSearch('');
     setOnlyLowStock(false);
-    setPage(1);
+    paging.setPage(1);
+  };
+  const noResults: EmptyStateProps = {
+    icon: <SearchIcon size={28} />,
+    withIndicatorBackground: true,
+    title: t('articles.noResults.title'),
+    description: t('articles.noResults.description'),
+    children: (
+      <EmptyState.Actions>
+        <Button variant="default" onClick={clearFilters}>
+          {t('common.clearFilters')}
+        </Button>
+      </EmptyState.Actions>
+    ),
+  };
+  const noArticles: EmptyStateProps = {
+    icon: <BoxIcon size={28} />,
+    variant: 'light',
+    title: t('articles.empty.title'),
+    description: t('articles.empty.description'),
+    children: (
+      <EmptyState.Actions>
+        <Button leftSection={<PlusIcon />} onClick={props.onCreate}>
+          {t('articles.new')}
+        </Button>
+      </EmptyState.Actions>
+    ),
   };
 
   return (
@@ -65,7 +92,7 @@ export function ArticlesTab(props: {
           value={search}
           onChange={(event) => {
             setSearch(event.currentTarget.value);
-            setPage(1);
+            paging.setPage(1);
           }}
           w={{ base: '100%', sm: 360 }}
         />
@@ -74,65 +101,19 @@ export function ArticlesTab(props: {
           checked={onlyLowStock}
           onChange={(event) => {
             setOnlyLowStock(event.currentTarget.checked);
-            setPage(1);
+            paging.setPage(1);
           }}
         />
       </Group>
 
-      {articles.isError && <ErrorAlert error={articles.error} onRetry={() => articles.refetch()} />}
-
-      {articles.data && articles.data.total === 0 ? (
-        filtered ? (
-          <EmptyState
-            py="xl"
-            icon={<SearchIcon size={28} />}
-            withIndicatorBackground
-            title={t('articles.noResults.title')}
-            description={t('articles.noResults.description')}
-          >
-            <EmptyState.Actions>
-              <Button variant="default" onClick={clearFilters}>
-                {t('common.clearFilters')}
-              </Button>
-            </EmptyState.Actions>
-          </EmptyState>
-        ) : (
-          <EmptyState
-            py="xl"
-            icon={<BoxIcon size={28} />}
-            variant="light"
-            title={t('articles.empty.title')}
-            description={t('articles.empty.description')}
-          >
-            <EmptyState.Actions>
-              <Button leftSection={<PlusIcon />} onClick={props.onCreate}>
-                {t('articles.new')}
-              </Button>
-            </EmptyState.Actions>
-          </EmptyState>
-        )
-      ) : (
-        articles.data && (
+      <QueryStates query={articles} empty={filtered ? noResults : noArticles}>
+        {(data) => (
           <>
-            <ArticlesTable articles={articles.data.items} {...props} />
-            <TablePager
-              page={page}
-              pageSize={pageSize}
-              total={articles.data.total}
-              onPageChange={setPage}
-              onPageSizeChange={(size) => {
-                setPageSize(size);
-                setPage(1);
-              }}
-            />
+            <ArticlesTable articles={data.items} {...props} />
+            <TablePager paging={paging} total={data.total} />
           </>
-        )
-      )}
-      {articles.isPending && (
-        <Group justify="center" py="xl">
-          <Loader aria-label={t('common.loading')} />
-        </Group>
-      )}
+        )}
+      </QueryStates>
     </>
   );
 }

@@ -1,10 +1,10 @@
-import { useState } from 'react';
-import { EmptyState, Group, Loader, Table, Text } from '@mantine/core';
+import { Table, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { useHandlerQuery } from '../../api/handlerQueries';
-import { ErrorAlert } from '../../components/ErrorAlert';
+import { QueryStates } from '../../components/QueryStates';
 import { TablePager } from '../../components/TablePager';
 import { CheckIcon } from '../../components/icons';
+import { usePaging } from '../../components/usePaging';
 import { useFormatters } from '../../format';
 import { ArticleCell } from './ArticleCell';
 
@@ -12,33 +12,25 @@ import { ArticleCell } from './ArticleCell';
 export function OpenAlertsTab() {
   const { t } = useTranslation();
   const { dateTime, number } = useFormatters();
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(25);
+  const paging = usePaging();
 
   const alerts = useHandlerQuery(
     'inventory/listAlerts',
-    { estado: 'ABIERTA', page, page_size: pageSize },
+    { estado: 'ABIERTA', page: paging.page, page_size: paging.pageSize },
     { paged: true },
   );
 
   return (
-    <>
-      {alerts.isError && <ErrorAlert error={alerts.error} onRetry={() => alerts.refetch()} />}
-      {alerts.isPending && (
-        <Group justify="center" py="xl">
-          <Loader aria-label={t('common.loading')} />
-        </Group>
-      )}
-      {alerts.data?.total === 0 && (
-        <EmptyState
-          py="xl"
-          icon={<CheckIcon size={28} />}
-          variant="light"
-          title={t('alerts.empty.title')}
-          description={t('alerts.empty.description')}
-        />
-      )}
-      {alerts.data && alerts.data.total > 0 && (
+    <QueryStates
+      query={alerts}
+      empty={{
+        icon: <CheckIcon size={28} />,
+        variant: 'light',
+        title: t('alerts.empty.title'),
+        description: t('alerts.empty.description'),
+      }}
+    >
+      {(data) => (
         <>
           <Text size="sm" c="dimmed" mb="sm">
             {t('alerts.help')}
@@ -55,7 +47,7 @@ export function OpenAlertsTab() {
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
-                {alerts.data.items.map((alert) => (
+                {data.items.map((alert) => (
                   <Table.Tr key={alert.id}>
                     <Table.Td>
                       <ArticleCell record={alert} />
@@ -73,18 +65,9 @@ export function OpenAlertsTab() {
               </Table.Tbody>
             </Table>
           </Table.ScrollContainer>
-          <TablePager
-            page={page}
-            pageSize={pageSize}
-            total={alerts.data.total}
-            onPageChange={setPage}
-            onPageSizeChange={(size) => {
-              setPageSize(size);
-              setPage(1);
-            }}
-          />
+          <TablePager paging={paging} total={data.total} />
         </>
       )}
-    </>
+    </QueryStates>
   );
 }

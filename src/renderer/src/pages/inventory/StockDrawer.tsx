@@ -1,18 +1,8 @@
-import {
-  Button,
-  Drawer,
-  EmptyState,
-  Group,
-  Loader,
-  SimpleGrid,
-  Stack,
-  Table,
-  Text,
-} from '@mantine/core';
+import { Button, Drawer, Group, SimpleGrid, Stack, Table, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { ArticleSummary } from '../../../../shared/domain';
 import { useHandlerQuery } from '../../api/handlerQueries';
-import { ErrorAlert } from '../../components/ErrorAlert';
+import { QueryStates } from '../../components/QueryStates';
 import { LowStockBadge } from '../../components/StatusBadges';
 import { BoxIcon, ExchangeIcon } from '../../components/icons';
 import { useFormatters } from '../../format';
@@ -74,52 +64,49 @@ function StockDetail(props: {
         />
       </SimpleGrid>
 
-      {stock.isError && <ErrorAlert error={stock.error} onRetry={() => stock.refetch()} />}
-      {stock.isPending && (
-        <Group justify="center" py="md">
-          <Loader aria-label={t('common.loading')} />
-        </Group>
-      )}
-      {stock.data?.total === 0 && (
-        <EmptyState
-          size="sm"
-          icon={<BoxIcon size={22} />}
-          withIndicatorBackground
-          title={t('stock.empty.title')}
-          description={t('stock.empty.description')}
-        />
-      )}
-      {stock.data && stock.data.total > 0 && (
-        <Table striped aria-label={t('stock.tableLabel')}>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{t('stock.fields.almacen')}</Table.Th>
-              <Table.Th ta="right">{t('stock.fields.cantidad')}</Table.Th>
-              <Table.Th>{t('stock.fields.actualizado')}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {stock.data.items.map((level) => (
-              <Table.Tr key={level.almacen}>
-                <Table.Td>{level.almacen}</Table.Td>
-                <Table.Td>
-                  <Group gap="xs" justify="flex-end" wrap="nowrap">
-                    {level.bajo_minimo && <LowStockBadge />}
-                    <Text fw={700} size="sm" c={level.bajo_minimo ? 'red.7' : undefined}>
-                      {number(level.cantidad)}
-                    </Text>
-                  </Group>
-                </Table.Td>
-                <Table.Td>
-                  <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
-                    {dateTime(level.fecha_actualizacion)}
-                  </Text>
-                </Table.Td>
+      <QueryStates
+        query={stock}
+        compact
+        empty={{
+          size: 'sm',
+          icon: <BoxIcon size={22} />,
+          withIndicatorBackground: true,
+          title: t('stock.empty.title'),
+          description: t('stock.empty.description'),
+        }}
+      >
+        {(data) => (
+          <Table striped aria-label={t('stock.tableLabel')}>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('stock.fields.almacen')}</Table.Th>
+                <Table.Th ta="right">{t('stock.fields.cantidad')}</Table.Th>
+                <Table.Th>{t('stock.fields.actualizado')}</Table.Th>
               </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      )}
+            </Table.Thead>
+            <Table.Tbody>
+              {data.items.map((level) => (
+                <Table.Tr key={level.almacen}>
+                  <Table.Td>{level.almacen}</Table.Td>
+                  <Table.Td>
+                    <Group gap="xs" justify="flex-end" wrap="nowrap">
+                      {level.bajo_minimo && <LowStockBadge />}
+                      <Text fw={700} size="sm" c={level.bajo_minimo ? 'red.7' : undefined}>
+                        {number(level.cantidad)}
+                      </Text>
+                    </Group>
+                  </Table.Td>
+                  <Table.Td>
+                    <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
+                      {dateTime(level.fecha_actualizacion)}
+                    </Text>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        )}
+      </QueryStates>
       <Button
         variant="light"
         leftSection={<ExchangeIcon />}

@@ -1,12 +1,13 @@
 import { useState } from 'react';
-import { EmptyState, Group, Loader, Paper } from '@mantine/core';
+import { Paper } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { useHandlerQuery } from '../../api/handlerQueries';
-import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
+import { QueryStates } from '../../components/QueryStates';
 import { TablePager } from '../../components/TablePager';
 import { ListIcon, SearchIcon } from '../../components/icons';
+import { usePaging } from '../../components/usePaging';
 import {
   LogFilters,
   NO_LOG_FILTERS,
@@ -21,8 +22,7 @@ export function LogsPage() {
   const { t } = useTranslation();
   const [filters, setFilters] = useState<LogFilterValues>(NO_LOG_FILTERS);
   const [texto] = useDebouncedValue(filters.texto.trim(), 300);
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(50);
+  const paging = usePaging(50);
 
   const desde = dayBoundary(filters.desde, 'start');
   const hasta = dayBoundary(filters.hasta, 'end');
@@ -35,8 +35,8 @@ export function LogsPage() {
       ...(texto ? { texto } : {}),
       ...(desde ? { desde } : {}),
       ...(hasta ? { hasta } : {}),
-      page,
-      page_size: pageSize,
+      page: paging.page,
+      page_size: paging.pageSize,
     },
     { paged: true },
   );
@@ -51,48 +51,34 @@ export function LogsPage() {
           values={filters}
           onChange={(values) => {
             setFilters(values);
-            setPage(1);
+            paging.setPage(1);
           }}
         />
-        {logs.isError && <ErrorAlert error={logs.error} onRetry={() => logs.refetch()} />}
-        {logs.isPending && (
-          <Group justify="center" py="xl">
-            <Loader aria-label={t('common.loading')} />
-          </Group>
-        )}
-        {logs.data?.total === 0 &&
-          (filtered ? (
-            <EmptyState
-              py="xl"
-              icon={<SearchIcon size={28} />}
-              withIndicatorBackground
-              title={t('logs.noResults.title')}
-              description={t('logs.noResults.description')}
-            />
-          ) : (
-            <EmptyState
-              py="xl"
-              icon={<ListIcon size={28} />}
-              variant="light"
-              title={t('logs.empty.title')}
-              description={t('logs.empty.description')}
-            />
-          ))}
-        {logs.data && logs.data.total > 0 && (
-          <>
-            <LogTable entries={logs.data.items} />
-            <TablePager
-              page={page}
-              pageSize={pageSize}
-              total={logs.data.total}
-              onPageChange={setPage}
-              onPageSizeChange={(size) => {
-                setPageSize(size);
-                setPage(1);
-              }}
-            />
-          </>
-        )}
+        <QueryStates
+          query={logs}
+          empty={
+            filtered
+              ? {
+                  icon: <SearchIcon size={28} />,
+                  withIndicatorBackground: true,
+                  title: t('logs.noResults.title'),
+                  description: t('logs.noResults.description'),
+                }
+              : {
+                  icon: <ListIcon size={28} />,
+                  variant: 'light',
+                  title: t('logs.empty.title'),
+                  description: t('logs.empty.description'),
+                }
+          }
+        >
+          {(data) => (
+            <>
+              <LogTable entries={data.items} />
+              <TablePager paging={paging} total={data.total} />
+            </>
+          )}
+        </QueryStates>
       </Paper>
     </>
   );
