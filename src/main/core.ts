@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import packageJson from '../../package.json';
 import type { PushMessage } from '../shared/contract';
+import { AppError } from '../shared/errors';
 import { systemClock, type Clock } from './clock';
 import { createDispatcher, type Dispatch, type Handlers } from './dispatch';
 import { MIGRATIONS } from './db/migrations';
@@ -9,6 +10,14 @@ import { openDatabase, toDatabaseError, type Db } from './db/open';
 import { createEventBus } from './events/bus';
 import { createOutbox } from './events/outbox';
 import { createInventoryService } from './inventory/service';
+import { createKeyService } from './keys/service';
+import { buildApiServer } from './api/server';
+import { createIdempotencyStore } from './api/idempotency';
+import { reachableUrls } from './api/addresses';
+import type { AuthLimits } from './api/auth';
+import type { ApiServerStatus } from '../shared/domain';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
 import { createIntegrationLog } from './logs/integration-log';
 import { createConsoleLogger, type Logger } from './logger';
 import { DATABASE_FILE, ensureDataDir } from './settings/paths';
@@ -29,6 +38,17 @@ export interface CoreOptions {
   nativeBinding?: string | undefined;
   /** How often to look for commits made by other processes on the same database. */
   externalChangePollMs?: number;
+  /** Overrides of the API's rate limits (tests). */
+  apiLimits?: Partial<AuthLimits>;
+}
+
+export interface StartOptions {
+  /**
+   * Where the external API listens; defaults to the settings (apiHost, apiPort). `false` keeps it
+   * off (one-shot commands). With `required`, a failure to listen fails start() instead of being
+   * reported in api/status.
+   */
+  api?: { host?: string | undefined; port?: number | undefined; required?: boolean } | false;
 }
 
 export interface Core {
@@ -37,7 +57,8 @@ export interface Core {
   readonly dataDir: string;
   readonly db: Db;
   readonly services: CoreServices;
-  start(): Promise<void>;
+  start(options?: StartOptions): Promise<void>;
+  apiStatus(): ApiServerStatus;
   /** Idempotent: stops background work, flushes the log and closes the database. */
   stop(): Promise<void>;
 }
@@ -66,7 +87,9 @@ function buildServices(
     logger,
     onFlushed: (cantidad) => emit('logs/appended', { cantidad }),
   });
-  return { outbox, inventory, log };
+  const keys = createKeyService({ db, clock, onChange: (id) => emit('keys/changed', { id }) });
+  const idempotency = createIdempotencyStore(db, clock);
+  return { outbox, inventory, log, keys, idempotency };
 }
 
 /** The composition root: opens the data, builds the services and the handler map. */
@@ -87,7 +110,15 @@ export async function createCore(options: CoreOptions): Promise<Core> {
 
   const bus = createEventBus((error) => logger.error('push listener failed', error));
   const services: CoreServices = { ...buildServices(db, clock, logger, bus.emit), settings };
-  const { inventory, outbox, log } = services;
+  const { inventory, outbox, log, keys } = services;
+  let api: FastifyInstance | null = null;
+  let apiStatus: ApiServerStatus = {
+    escuchando: false,
+    host: settings.get().apiHost,
+    port: null,
+    direcciones: [],
+    error: null,
+  };
 
   const handlers: Handlers = {
     'app/info': () => ({
@@ -118,6 +149,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       return log.list(input);
     },
     'logs/facets': () => log.facets(),
+    'keys/list': (input) => keys.list(input),
+    'keys/create': (input) => keys.create(input),
+    'keys/revoke': ({ id }) => keys.revoke(id),
+    'api/status': () => apiStatus,
     'settings/get': () => settings.get(),
     'settings/update': (patch) => {
       const next = settings.update(patch);
@@ -160,8 +195,42 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     dataDir,
     db,
     services,
-    async start() {
+    apiStatus: () => apiStatus,
+    async start(startOptions = {}) {
       prune();
+      timers.push(setInterval(() => services.idempotency.prune(), PRUNE_INTERVAL_MS).unref());
+      if (startOptions.api !== false) {
+        const host = startOptions.api?.host ?? settings.get().apiHost;
+        const port = startOptions.api?.port ?? settings.get().apiPort;
+        api = await buildApiServer({ ...services, clock, logger, limits: options.apiLimits });
+        try {
+          await api.listen({ host, port });
+          const bound = (api.server.address() as AddressInfo).port;
+          apiStatus = {
+            escuchando: true,
+            host,
+            port: bound,
+            direcciones: reachableUrls(host, bound),
+            error: null,
+          };
+        } catch (error) {
+          await api.close();
+          api = null;
+          const code = (error as NodeJS.ErrnoException).code;
+          const message =
+            code === 'EADDRINUSE'
+              ? `El puerto ${port} ya está en uso en ${host}: la API externa no está disponible. Elija otro puerto en Ajustes.`
+              : code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND'
+                ? `La dirección ${host} no es de este equipo: la API externa no está disponible. Corríjala en Ajustes.`
+                : code === 'EACCES'
+                  ? `No hay permiso para escuchar en el puerto ${port}: la API externa no está disponible.`
+                  : `La API externa no pudo arrancar en ${host}:${port}.`;
+          apiStatus = { escuchando: false, host, port: null, direcciones: [], error: message };
+          logger.error(`external API could not listen on ${host}:${port}`, error);
+          if (startOptions.api?.required)
+            throw new AppError('UNAVAILABLE', message, undefined, error);
+        }
+      }
       timers.push(setInterval(prune, PRUNE_INTERVAL_MS).unref());
       timers.push(setInterval(watchExternalChanges, options.externalChangePollMs ?? 1000).unref());
     },
@@ -169,6 +238,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       if (stopped) return;
       stopped = true;
       timers.forEach(clearInterval);
+      await api?.close();
       log.close();
       db.close();
     },

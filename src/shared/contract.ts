@@ -1,11 +1,17 @@
 import { z } from 'zod';
 import {
+  API_SCOPES,
+  DEFAULT_API_SCOPES,
+  DEFAULT_KEY_HOURLY_LIMIT,
   EVENT_TYPES,
   LOG_STATES,
   MOVEMENT_STATES,
   MOVEMENT_TYPES,
   ALERT_STATES,
+  type ApiKey,
+  type ApiServerStatus,
   type AppInfo,
+  type CreatedApiKey,
   type Article,
   type ArticleSummary,
   type LogEntry,
@@ -76,6 +82,21 @@ export const createMovementInput = z
     path: ['cantidad'],
   });
 
+export const createApiKeyInput = z
+  .object({
+    nombre: requiredText(100),
+    sistema: requiredText(64),
+    scopes: z
+      .array(z.enum(API_SCOPES))
+      .min(1, 'Elija al menos un permiso')
+      .max(API_SCOPES.length)
+      .default([...DEFAULT_API_SCOPES]),
+    /** Days until it expires; null or absent: it does not expire. */
+    dias: z.number().int().min(1).max(3650).nullable().default(null),
+    limite_hora: z.number().int().min(1).max(1_000_000).default(DEFAULT_KEY_HOURLY_LIMIT),
+  })
+  .strict();
+
 export const contract = {
   'app/info': handler<AppInfo>()(z.object({}).strict()),
 
@@ -143,6 +164,14 @@ export const contract = {
   ),
   'logs/facets': handler<{ sistemas: string[]; tipos: string[] }>()(z.object({}).strict()),
 
+  'keys/list': handler<Page<ApiKey>>()(
+    z.object({ incluir_inactivas: z.boolean().default(true), ...paging }).strict(),
+  ),
+  'keys/create': handler<CreatedApiKey>()(createApiKeyInput),
+  'keys/revoke': handler<ApiKey>()(z.object({ id }).strict()),
+
+  'api/status': handler<ApiServerStatus>()(z.object({}).strict()),
+
   'settings/get': handler<Settings>()(z.object({}).strict()),
   'settings/update': handler<Settings>()(settingsPatchSchema),
 } as const;
@@ -166,12 +195,15 @@ export interface PushEvents {
   'inventory/changed': { entidad: 'articulos' | 'movimientos' | 'alertas' | 'stock' };
   'logs/appended': { cantidad: number };
   'settings/changed': Settings;
+  /** A key was created, revoked or used for the first time in a while. */
+  'keys/changed': { id: number };
 }
 export type PushEventName = keyof PushEvents;
 export const PUSH_EVENT_NAMES: PushEventName[] = [
   'inventory/changed',
   'logs/appended',
   'settings/changed',
+  'keys/changed',
 ];
 /** One push event; a union discriminated by `event`, so checking it narrows the payload. */
 export type PushMessage<K extends PushEventName = PushEventName> = {

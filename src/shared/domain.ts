@@ -120,6 +120,64 @@ export interface Page<T> {
   page_size: number;
 }
 
+export const API_SCOPES = [
+  'articulos:read',
+  'articulos:write',
+  'stock:read',
+  'movimientos:read',
+  'movimientos:write',
+  'movimientos:aprobar',
+  'reportes:read',
+] as const;
+export type ApiScope = (typeof API_SCOPES)[number];
+
+/** What a key gets when no scopes are named: read-only access. */
+export const DEFAULT_API_SCOPES: ApiScope[] = [
+  'articulos:read',
+  'stock:read',
+  'movimientos:read',
+  'reportes:read',
+];
+
+export const DEFAULT_KEY_HOURLY_LIMIT = 1000;
+
+export const API_KEY_STATES = ['ACTIVA', 'REVOCADA', 'EXPIRADA'] as const;
+export type ApiKeyState = (typeof API_KEY_STATES)[number];
+
+/** An external system's API key as stored: never the key itself, only its display prefix. */
+export interface ApiKey {
+  id: number;
+  nombre: string;
+  sistema: string;
+  /** The first characters of the key, to recognise it (`gsih_sk_AbC123…`). */
+  prefijo: string;
+  scopes: ApiScope[];
+  limite_hora: number;
+  activo: boolean;
+  estado: ApiKeyState;
+  fecha_creacion: string;
+  fecha_expiracion: string | null;
+  fecha_revocacion: string | null;
+  ultimo_uso: string | null;
+}
+
+/** The one moment the full key exists outside the caller's hands: the answer to its creation. */
+export interface CreatedApiKey {
+  clave: string;
+  key: ApiKey;
+}
+
+export interface ApiServerStatus {
+  /** Whether the external API is listening in this process. */
+  escuchando: boolean;
+  host: string;
+  port: number | null;
+  /** URLs where systems on the LAN can reach it (one per usable network address). */
+  direcciones: string[];
+  /** Why it is not listening (port in use, bad address), in Spanish. */
+  error: string | null;
+}
+
 export interface AppInfo {
   version: string;
   data_dir: string;

@@ -17,9 +17,24 @@ function run(args: string[], options: SpawnOptions = {}) {
 }
 
 function startServe(dataDir: string) {
-  const child = spawn(process.execPath, [BIN, 'serve', '--data-dir', dataDir, '--ui-port', '0'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      BIN,
+      'serve',
+      '--data-dir',
+      dataDir,
+      '--ui-port',
+      '0',
+      '--api-host',
+      '127.0.0.1',
+      '--api-port',
+      '0',
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (c) => (stdout += c));
@@ -60,7 +75,17 @@ describe('gsih as a process', () => {
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('<div id="root">');
 
-      const second = run(['serve', '--data-dir', dataDir, '--ui-port', '0']);
+      const second = run([
+        'serve',
+        '--data-dir',
+        dataDir,
+        '--ui-port',
+        '0',
+        '--api-host',
+        '127.0.0.1',
+        '--api-port',
+        '0',
+      ]);
       expect(second.code).toBe(1);
       expect(second.stderr).toContain('ya lo está sirviendo otro proceso');
 

@@ -138,10 +138,24 @@ describe('gsih command line', () => {
       let onServing!: (s: RunningServer) => void;
       const ready = new Promise<RunningServer>((resolve) => (onServing = resolve));
       const stopped = new Promise<string>((resolve) => (shutdown = resolve));
-      serving = gsih(['serve', '--data-dir', dataDir, '--ui-port', '0', ...extra], {
-        waitForShutdown: () => stopped,
-        onServing,
-      }).then((r) => {
+      serving = gsih(
+        [
+          'serve',
+          '--data-dir',
+          dataDir,
+          '--ui-port',
+          '0',
+          '--api-host',
+          '127.0.0.1',
+          '--api-port',
+          '0',
+          ...extra,
+        ],
+        {
+          waitForShutdown: () => stopped,
+          onServing,
+        },
+      ).then((r) => {
         output = r;
         return r.code;
       });
@@ -157,7 +171,15 @@ describe('gsih command line', () => {
     it('serves the bridge on loopback with a token, and refuses a second serve of the same directory', async () => {
       await startServe();
       expect(server.uiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#token=[A-Za-z0-9_-]{43}$/);
-      const second = await inDir('serve', '--ui-port', '0');
+      const second = await inDir(
+        'serve',
+        '--ui-port',
+        '0',
+        '--api-host',
+        '127.0.0.1',
+        '--api-port',
+        '0',
+      );
       expect(second.code).toBe(1);
       expect(second.stderr).toMatch(
         /ya lo está sirviendo otro proceso de GSIH \(PID \d+, gsih serve\)/,
@@ -171,7 +193,8 @@ describe('gsih command line', () => {
       });
       shutdown('SIGTERM');
       expect(await serving).toBe(0);
-      expect(output?.stdout).toBe(`UI: ${server.uiUrl}\n`);
+      expect(output?.stdout).toBe(`API: ${server.apiUrl}\nUI: ${server.uiUrl}\n`);
+      expect(server.apiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
       expect(existsSync(join(dataDir, 'serve.lock'))).toBe(false);
       // The log records start and stop.
       const core = await createCore({ dataDir, logger: silentLogger });
@@ -189,7 +212,7 @@ describe('gsih command line', () => {
       expect(server.uiUrl).toBeNull();
       shutdown('SIGINT');
       expect(await serving).toBe(0);
-      expect(output?.stdout).toBe('');
+      expect(output?.stdout).toBe(`API: ${server.apiUrl}\n`);
     });
   });
 });

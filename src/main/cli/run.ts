@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { MOVEMENT_STATES, type Movement } from '../../shared/domain';
+import { API_SCOPES, MOVEMENT_STATES, type ApiKey, type Movement } from '../../shared/domain';
 import { AppError, serializeError } from '../../shared/errors';
 import type { HandlerName, HandlerResult } from '../../shared/contract';
 import { createCore, type Core } from '../core';
@@ -64,6 +64,13 @@ function port(value: string | undefined): number | undefined {
   return Number(value);
 }
 
+function host(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[0-9a-zA-Z.:_-]{1,255}$/.test(value))
+    throw new UsageError(`Dirección no válida: ${value}`);
+  return value;
+}
+
 /** Runs one `gsih` command; returns the exit code. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const out = (line: string) => io.stdout.write(`${line}\n`);
@@ -82,6 +89,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return await status(rest, io, out);
       case 'movimientos':
         return await movements(rest, io, out);
+      case 'keys':
+        return await apiKeys(rest, io, out);
       default:
         throw new UsageError(`Orden desconocida: ${command}`);
     }
@@ -132,6 +141,8 @@ async function serve(args: string[], io: CliIo, out: (l: string) => void): Promi
   const { values, positionals } = parse(args, {
     'ui-port': { type: 'string' },
     'no-ui': { type: 'boolean' },
+    'api-host': { type: 'string' },
+    'api-port': { type: 'string' },
   });
   if (helpRequested(values, out)) return EXIT_OK;
   if (positionals.length) throw new UsageError(`Argumento inesperado: ${positionals[0]}`);
@@ -141,10 +152,13 @@ async function serve(args: string[], io: CliIo, out: (l: string) => void): Promi
     dataDir,
     ui: !values['no-ui'],
     uiPort: port(values['ui-port']),
+    apiHost: host(values['api-host']),
+    apiPort: port(values['api-port']),
     staticDir: io.staticDir,
     logger,
   });
   io.stderr.write(`GSIH Integraciones sin ventana; datos en ${dataDir}. Ctrl+C para parar.\n`);
+  out(`API: ${server.apiUrl}`);
   if (server.uiUrl) out(`UI: ${server.uiUrl}`);
   io.onServing?.(server);
   const signal = await (io.waitForShutdown?.() ?? new Promise<string>(() => {}));
@@ -269,6 +283,116 @@ async function movements(args: string[], io: CliIo, out: (l: string) => void): P
         verb
           ? `Acción desconocida: movimientos ${verb}`
           : 'Falta la acción: list, aprobar o rechazar',
+      );
+  }
+}
+
+function keyLine(k: ApiKey): string {
+  return [
+    String(k.id).padStart(4),
+    `${k.prefijo}…`.padEnd(16),
+    k.estado.padEnd(9),
+    k.sistema.padEnd(12),
+    k.nombre.padEnd(20),
+    String(k.limite_hora).padStart(7),
+    k.fecha_expiracion ?? 'nunca',
+    k.ultimo_uso ?? 'nunca usada',
+  ].join('  ');
+}
+
+async function apiKeys(args: string[], io: CliIo, out: (l: string) => void): Promise<number> {
+  const [verb, ...rest] = args;
+  const { values, positionals } = parse(rest, {
+    nombre: { type: 'string' },
+    sistema: { type: 'string' },
+    scopes: { type: 'string' },
+    dias: { type: 'string' },
+    'limite-hora': { type: 'string' },
+  });
+  if (helpRequested(values, out)) return EXIT_OK;
+  const dataDir = resolveDataDir(values['data-dir'], io.env);
+
+  switch (verb) {
+    case 'create': {
+      if (positionals.length) throw new UsageError(`Argumento inesperado: ${positionals[0]}`);
+      if (!values.nombre || !values.sistema)
+        throw new UsageError('keys create necesita --nombre y --sistema');
+      const scopes = values.scopes
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      const unknown = scopes?.filter((s) => !(API_SCOPES as readonly string[]).includes(s));
+      if (unknown?.length)
+        throw new UsageError(
+          `Permisos desconocidos: ${unknown.join(', ')} (válidos: ${API_SCOPES.join(', ')})`,
+        );
+      const created = await withCore(dataDir, io, (core) =>
+        call(core, 'keys/create', {
+          nombre: values.nombre,
+          sistema: values.sistema,
+          ...(scopes ? { scopes } : {}),
+          dias: values.dias === undefined ? null : positiveInt(values.dias, '--dias'),
+          ...(values['limite-hora'] === undefined
+            ? {}
+            : { limite_hora: positiveInt(values['limite-hora'], '--limite-hora') }),
+        }),
+      );
+      if (values.json) {
+        out(JSON.stringify({ ...created.key, clave: created.clave }, null, 2));
+        return EXIT_OK;
+      }
+      out(`Clave ${created.key.id} creada para ${created.key.sistema} (${created.key.nombre}).`);
+      out(
+        `Permisos: ${created.key.scopes.join(', ')}; límite ${created.key.limite_hora} peticiones/hora; caduca: ${created.key.fecha_expiracion ?? 'nunca'}.`,
+      );
+      out('');
+      out(`  ${created.clave}`);
+      out('');
+      out('Guárdela ahora: no se volverá a mostrar. Se usa como «Authorization: ApiKey <clave>».');
+      return EXIT_OK;
+    }
+    case 'list': {
+      if (positionals.length) throw new UsageError(`Argumento inesperado: ${positionals[0]}`);
+      const page = await withCore(dataDir, io, (core) =>
+        call(core, 'keys/list', { page_size: 500 }),
+      );
+      if (values.json) {
+        out(JSON.stringify(page.items, null, 2));
+        return EXIT_OK;
+      }
+      if (page.items.length === 0) {
+        out('No hay claves. Cree una con: gsih keys create --nombre N --sistema S');
+        return EXIT_OK;
+      }
+      out(
+        [
+          '  ID',
+          'PREFIJO         ',
+          'ESTADO   ',
+          'SISTEMA     ',
+          'NOMBRE              ',
+          'LÍM./H',
+          'CADUCA',
+          'ÚLTIMO USO',
+        ].join('  '),
+      );
+      page.items.forEach((k) => out(keyLine(k)));
+      return EXIT_OK;
+    }
+    case 'revoke': {
+      if (positionals.length !== 1) throw new UsageError('keys revoke necesita un ID');
+      const id = positiveInt(positionals[0], 'ID');
+      const key = await withCore(dataDir, io, (core) => call(core, 'keys/revoke', { id }));
+      if (values.json) out(JSON.stringify(key, null, 2));
+      else
+        out(
+          `Clave ${id} (${key.prefijo}…, ${key.sistema}) revocada: desde la próxima petición recibe 401.`,
+        );
+      return EXIT_OK;
+    }
+    default:
+      throw new UsageError(
+        verb ? `Acción desconocida: keys ${verb}` : 'Falta la acción: create, list o revoke',
       );
   }
 }

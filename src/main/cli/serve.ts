@@ -10,6 +10,8 @@ export interface ServeOptions {
   dataDir: string;
   uiPort?: number | undefined;
   ui: boolean;
+  apiHost?: string | undefined;
+  apiPort?: number | undefined;
   staticDir?: string | undefined;
   logger: Logger;
 }
@@ -18,6 +20,8 @@ export interface RunningServer {
   core: Core;
   /** The UI address with its access token in the fragment; null with --no-ui. */
   uiUrl: string | null;
+  /** Where the external API listens (the bound address, port resolved). */
+  apiUrl: string;
   stop(): Promise<void>;
 }
 
@@ -27,7 +31,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   let core: Core | undefined;
   try {
     core = await createCore({ dataDir: options.dataDir, headless: true, logger: options.logger });
-    await core.start();
+    await core.start({ api: { host: options.apiHost, port: options.apiPort, required: true } });
+    const api = core.apiStatus();
+    const apiUrl = `http://${api.host.includes(':') ? `[${api.host}]` : api.host}:${api.port}/`;
     let uiUrl: string | null = null;
     let bridge: ReturnType<typeof buildBridgeServer> | null = null;
     if (options.ui) {
@@ -57,6 +63,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         evento: 'inicio',
         modo: 'sin ventana',
         interfaz: uiUrl ? uiUrl.split('#')[0] : null,
+        api: apiUrl,
       },
     });
 
@@ -65,6 +72,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     return {
       core: running,
       uiUrl,
+      apiUrl,
       stop() {
         stopping ??= (async () => {
           running.services.log.write({

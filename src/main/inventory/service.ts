@@ -328,7 +328,14 @@ export function createInventoryService({ db, clock, outbox, onChange }: Inventor
 
   return {
     listArticles(
-      filter: { texto?: string | undefined; solo_bajo_minimo?: boolean | undefined } & Paging,
+      filter: {
+        texto?: string | undefined;
+        solo_bajo_minimo?: boolean | undefined;
+        material?: string | undefined;
+        actualizado_desde?: string | undefined;
+        /** codigo for people; id for integrators paging through a stable order. */
+        orden?: 'codigo' | 'id' | undefined;
+      } & Paging,
     ): Page<ArticleSummary> {
       const where: string[] = [];
       const params: Record<string, unknown> = {};
@@ -343,7 +350,16 @@ export function createInventoryService({ db, clock, outbox, onChange }: Inventor
           `EXISTS (SELECT 1 FROM stock_alerts al WHERE al.articulo_id = a.id AND al.estado = 'ABIERTA')`,
         );
       }
-      return paged(db, SUMMARY_SELECT, where, 'codigo COLLATE NOCASE, id', params, filter);
+      if (filter.material) {
+        where.push('a.material = @material COLLATE NOCASE');
+        params.material = filter.material;
+      }
+      if (filter.actualizado_desde) {
+        where.push('a.fecha_actualizacion >= @actualizado_desde');
+        params.actualizado_desde = new Date(filter.actualizado_desde).toISOString();
+      }
+      const order = filter.orden === 'id' ? 'id' : 'codigo COLLATE NOCASE, id';
+      return paged(db, SUMMARY_SELECT, where, order, params, filter);
     },
 
     getArticle(id: number): ArticleSummary {
@@ -455,6 +471,45 @@ export function createInventoryService({ db, clock, outbox, onChange }: Inventor
         params.articulo = filter.articulo;
       }
       return paged(db, ALERT_SELECT, where, 'al.id DESC', params, filter);
+    },
+
+    /** The stock summary of GET /api/external/reportes/. */
+    report(range: { desde?: string | undefined; hasta?: string | undefined }) {
+      const desde = range.desde ? new Date(range.desde).toISOString() : null;
+      const hasta = range.hasta ? new Date(range.hasta).toISOString() : null;
+      const totals = db
+        .prepare(
+          `SELECT (SELECT count(*) FROM articles) AS articulos,
+          (SELECT coalesce(sum(cantidad), 0) FROM stock_levels) AS unidades`,
+        )
+        .get() as { articulos: number; unidades: number };
+      const below = db
+        .prepare(`${STOCK_SELECT} WHERE s.cantidad < a.stock_minimo ORDER BY a.codigo, s.almacen`)
+        .all() as StockLevel[];
+      const perType = db
+        .prepare(
+          `SELECT tipo, count(*) AS n FROM movements WHERE estado = 'APROBADO'
+          AND (@desde IS NULL OR fecha >= @desde) AND (@hasta IS NULL OR fecha <= @hasta) GROUP BY tipo`,
+        )
+        .all({ desde, hasta }) as Array<{ tipo: MovementType; n: number }>;
+      const movimientos_por_tipo = { ENTRADA: 0, SALIDA: 0, AJUSTE: 0 };
+      for (const row of perType) movimientos_por_tipo[row.tipo] = row.n;
+      return {
+        desde,
+        hasta,
+        articulos: totals.articulos,
+        unidades: round(totals.unidades),
+        bajo_minimo: below.map((s) => ({
+          articulo: s.articulo,
+          codigo: s.codigo,
+          nombre: s.nombre,
+          almacen: s.almacen,
+          cantidad: s.cantidad,
+          stock_minimo: s.stock_minimo,
+          faltante: round(s.stock_minimo - s.cantidad),
+        })),
+        movimientos_por_tipo,
+      };
     },
 
     counts() {

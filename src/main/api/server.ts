@@ -1,0 +1,107 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+} from 'fastify-type-provider-zod';
+import packageJson from '../../../package.json';
+import type { Clock } from '../clock';
+import type { InventoryService } from '../inventory/service';
+import type { KeyService } from '../keys/service';
+import type { IntegrationLog } from '../logs/integration-log';
+import type { Logger } from '../logger';
+import { DEFAULT_AUTH_LIMITS, registerAuth, type AuthLimits } from './auth';
+import { registerIdempotency, type IdempotencyStore } from './idempotency';
+import { problem, sendProblem, toProblem } from './problem';
+import { registerRequestLog } from './request-log';
+import { registerRoutes } from './routes';
+
+export interface ApiServerDeps {
+  inventory: InventoryService;
+  keys: KeyService;
+  idempotency: IdempotencyStore;
+  log: IntegrationLog;
+  clock: Clock;
+  logger: Logger;
+  limits?: Partial<AuthLimits>;
+}
+
+export const API_BODY_LIMIT = 1024 * 1024;
+
+const API_DESCRIPTION = `API REST de GSIH Integraciones para ERP, compras e informes.
+
+Autenticación: \`Authorization: ApiKey <clave>\` con una clave creada en la página «Claves API» de la aplicación o con \`gsih keys create\`.
+Listas: sobre de página \`{count, next, previous, results}\` con \`?page=\` y \`?page_size=\` (50 por defecto, 500 como máximo).
+Errores: \`application/problem+json\` (RFC 9457) con \`title\` y \`detail\` en español y \`errors\` por campo.
+POST admite \`Idempotency-Key\` (24 h). Cada clave tiene su límite por hora; las cabeceras \`RateLimit-Policy\` y \`RateLimit\` dicen cuánto queda.`;
+
+/** The external API, built without listening: the caller (core, tests) decides where. */
+export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: false,
+    bodyLimit: API_BODY_LIMIT,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // Behind no proxy: the client address is the socket's.
+    trustProxy: false,
+    forceCloseConnections: true,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  // JSON only: plain text would otherwise reach the validators as a string.
+  app.removeContentTypeParser('text/plain');
+
+  app.setErrorHandler((error, request, reply) =>
+    sendProblem(reply, toProblem(error, request, deps.logger)),
+  );
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(
+      reply,
+      problem(
+        404,
+        'no-encontrado',
+        'No encontrado',
+        `No existe ${request.method} ${request.url.split('?')[0]}. La referencia está en /api/external/docs.`,
+      ),
+    ),
+  );
+
+  await app.register(rateLimit, { global: false });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'GSIH Integraciones — API externa',
+        version: packageJson.version,
+        description: API_DESCRIPTION,
+      },
+      components: {
+        securitySchemes: {
+          ApiKey: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'Authorization',
+            description: 'Valor: `ApiKey <clave>`.',
+          },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(swaggerUi, {
+    routePrefix: '/api/external/docs',
+    uiConfig: { docExpansion: 'list', defaultModelsExpandDepth: 0 },
+    staticCSP: true,
+  });
+  app.get('/api/external/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  registerAuth(app, deps.keys, { ...DEFAULT_AUTH_LIMITS, ...deps.limits });
+  registerIdempotency(app, deps.idempotency);
+  registerRequestLog(app, deps.log);
+  registerRoutes(app, { inventory: deps.inventory, clock: deps.clock });
+  return app;
+}

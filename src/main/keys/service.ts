@@ -1,0 +1,176 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { Db } from '../db/open';
+import type { Clock } from '../clock';
+import { AppError } from '../../shared/errors';
+import type { ApiKey, ApiScope, CreatedApiKey, Page } from '../../shared/domain';
+import { generateApiKey, hashApiKey, isWellFormedApiKey } from './format';
+
+export interface NewApiKey {
+  nombre: string;
+  sistema: string;
+  scopes: ApiScope[];
+  dias: number | null;
+  limite_hora: number;
+}
+
+/** Why a presented key was refused; the API turns each into its own 401 detail. */
+export type KeyRefusal = 'malformed' | 'unknown' | 'revoked' | 'expired';
+
+export type Authentication = { ok: true; key: ApiKey } | { ok: false; reason: KeyRefusal };
+
+interface KeyRow {
+  id: number;
+  nombre: string;
+  sistema: string;
+  prefijo: string;
+  hash: string;
+  scopes: string;
+  limite_hora: number;
+  activo: number;
+  fecha_creacion: string;
+  fecha_expiracion: string | null;
+  fecha_revocacion: string | null;
+  ultimo_uso: string | null;
+}
+
+// Last use is written at most this often per key, so a busy key does not cost a write per request.
+const LAST_USE_RESOLUTION_MS = 60_000;
+
+export type KeyService = ReturnType<typeof createKeyService>;
+
+export function createKeyService({
+  db,
+  clock,
+  onChange,
+}: {
+  db: Db;
+  clock: Clock;
+  onChange?: (id: number) => void;
+}) {
+  const stmt = {
+    insert: db.prepare(`INSERT INTO api_keys (nombre, sistema, prefijo, hash, scopes, limite_hora,
+      fecha_creacion, fecha_expiracion) VALUES (@nombre, @sistema, @prefijo, @hash, @scopes,
+      @limite_hora, @fecha_creacion, @fecha_expiracion)`),
+    byId: db.prepare('SELECT * FROM api_keys WHERE id = ?'),
+    byHash: db.prepare('SELECT * FROM api_keys WHERE hash = ?'),
+    revoke: db.prepare(
+      'UPDATE api_keys SET activo = 0, fecha_revocacion = ? WHERE id = ? AND activo = 1',
+    ),
+    touch: db.prepare('UPDATE api_keys SET ultimo_uso = ? WHERE id = ?'),
+  };
+  const lastTouched = new Map<number, number>();
+
+  const toKey = (row: KeyRow, now: Date): ApiKey => {
+    const expired = row.fecha_expiracion !== null && row.fecha_expiracion <= now.toISOString();
+    return {
+      id: row.id,
+      nombre: row.nombre,
+      sistema: row.sistema,
+      prefijo: row.prefijo,
+      scopes: JSON.parse(row.scopes) as ApiScope[],
+      limite_hora: row.limite_hora,
+      activo: row.activo === 1,
+      estado: row.activo !== 1 ? 'REVOCADA' : expired ? 'EXPIRADA' : 'ACTIVA',
+      fecha_creacion: row.fecha_creacion,
+      fecha_expiracion: row.fecha_expiracion,
+      fecha_revocacion: row.fecha_revocacion,
+      ultimo_uso: row.ultimo_uso,
+    };
+  };
+
+  const requireRow = (id: number): KeyRow => {
+    const row = stmt.byId.get(id) as KeyRow | undefined;
+    if (!row) throw new AppError('NOT_FOUND', `No existe la clave ${id}`);
+    return row;
+  };
+
+  return {
+    create(input: NewApiKey): CreatedApiKey {
+      const now = clock.now();
+      const { key, prefix, hash } = generateApiKey();
+      const expires =
+        input.dias === null
+          ? null
+          : new Date(now.getTime() + input.dias * 86_400_000).toISOString();
+      const { lastInsertRowid } = stmt.insert.run({
+        nombre: input.nombre,
+        sistema: input.sistema,
+        prefijo: prefix,
+        hash,
+        scopes: JSON.stringify([...new Set(input.scopes)]),
+        limite_hora: input.limite_hora,
+        fecha_creacion: now.toISOString(),
+        fecha_expiracion: expires,
+      });
+      const id = Number(lastInsertRowid);
+      onChange?.(id);
+      return { clave: key, key: toKey(requireRow(id), now) };
+    },
+
+    list({
+      incluir_inactivas,
+      page,
+      page_size,
+    }: {
+      incluir_inactivas: boolean;
+      page: number;
+      page_size: number;
+    }): Page<ApiKey> {
+      const now = clock.now();
+      const where = incluir_inactivas
+        ? ''
+        : `WHERE activo = 1 AND (fecha_expiracion IS NULL OR fecha_expiracion > @now)`;
+      const params = { now: now.toISOString() };
+      const total = (
+        db
+          .prepare(`SELECT count(*) AS n FROM api_keys ${where}`)
+          .get(incluir_inactivas ? {} : params) as { n: number }
+      ).n;
+      const rows = db
+        .prepare(
+          `SELECT * FROM api_keys ${where} ORDER BY activo DESC, id DESC LIMIT @limit OFFSET @offset`,
+        )
+        .all({
+          ...(incluir_inactivas ? {} : params),
+          limit: page_size,
+          offset: (page - 1) * page_size,
+        }) as KeyRow[];
+      return { items: rows.map((r) => toKey(r, now)), total, page, page_size };
+    },
+
+    get(id: number): ApiKey {
+      return toKey(requireRow(id), clock.now());
+    },
+
+    revoke(id: number): ApiKey {
+      const row = requireRow(id);
+      if (row.activo !== 1)
+        throw new AppError('CONFLICT', `La clave ${row.prefijo}… ya estaba revocada`);
+      stmt.revoke.run(clock.now().toISOString(), id);
+      onChange?.(id);
+      return toKey(requireRow(id), clock.now());
+    },
+
+    /** Checks a presented key: shape and checksum first (no lookup), then the stored hash. */
+    authenticate(presented: string): Authentication {
+      if (!isWellFormedApiKey(presented)) return { ok: false, reason: 'malformed' };
+      const hash = hashApiKey(presented);
+      const row = stmt.byHash.get(hash) as KeyRow | undefined;
+      if (!row || !timingSafeEqual(Buffer.from(row.hash, 'hex'), Buffer.from(hash, 'hex'))) {
+        return { ok: false, reason: 'unknown' };
+      }
+      const now = clock.now();
+      const key = toKey(row, now);
+      if (key.estado === 'REVOCADA') return { ok: false, reason: 'revoked' };
+      if (key.estado === 'EXPIRADA') return { ok: false, reason: 'expired' };
+      const last = lastTouched.get(row.id) ?? 0;
+      if (now.getTime() - last >= LAST_USE_RESOLUTION_MS) {
+        lastTouched.set(row.id, now.getTime());
+        stmt.touch.run(now.toISOString(), row.id);
+        key.ultimo_uso = now.toISOString();
+        onChange?.(row.id);
+      }
+      return { ok: true, key };
+    },
+  };
+}
