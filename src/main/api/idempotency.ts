@@ -92,12 +92,15 @@ export function createIdempotencyStore(db: Db, clock: Clock) {
 
 export type IdempotencyStore = ReturnType<typeof createIdempotencyStore>;
 
-function fingerprint(request: FastifyRequest): string {
+/** What makes two requests "the same" for a key: method, route and the parsed body. */
+export function requestFingerprint(method: string, route: string, body: unknown): string {
   return createHash('sha256')
-    .update(
-      `${request.method} ${request.routeOptions.url ?? request.url}\n${JSON.stringify(request.body ?? null)}`,
-    )
+    .update(`${method} ${route}\n${JSON.stringify(body ?? null)}`)
     .digest('hex');
+}
+
+function fingerprint(request: FastifyRequest): string {
+  return requestFingerprint(request.method, request.routeOptions.url ?? request.url, request.body);
 }
 
 /**

@@ -170,7 +170,8 @@ export function registerRoutes(
         'Aplica el movimiento al stock. Una SALIDA mayor que el stock del almacén responde 409 y el movimiento sigue pendiente.',
       security,
       params: idParams,
-      body: z.object({}).strict().optional(),
+      // No body is needed; an empty JSON object is accepted too.
+      body: z.object({}).strict().nullish(),
       response: { 200: movementSchema, ...errors(...AUTH_ERRORS, 404, 409, 415) },
     },
     handler: async (request) => inventory.approveMovement(request.params.id, actor(request)),

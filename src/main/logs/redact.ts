@@ -6,6 +6,8 @@ const MAX_DEPTH = 8;
 export const REDACTED = '[oculto]';
 
 export function redact(value: unknown, depth = 0): unknown {
+  // A key can also arrive where no key belongs (a query string, a body): text is scanned too.
+  if (typeof value === 'string') return redactText(value);
   if (value === null || typeof value !== 'object') return value;
   if (depth >= MAX_DEPTH) return '[…]';
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
