@@ -89,7 +89,11 @@ async function startDesktop(): Promise<void> {
     nativeBinding: process.env.GSIH_SQLITE_BINDING || undefined,
   });
   const running = core;
+  // The API listens where Ajustes says; if it cannot (port in use), the app still opens and
+  // Ajustes and Claves API show why.
   await running.start();
+  const api = running.apiStatus();
+  if (api.escuchando) lock.update({ api: api.direcciones[0] });
   logServiceEvent('inicio');
 
   const target = resolveRendererTarget({

@@ -11,6 +11,7 @@ export interface ServeLockInfo {
   /** How the process serves the data (desktop app or headless), for `gsih status`. */
   mode: 'desktop' | 'headless';
   ui?: string | undefined;
+  api?: string | undefined;
 }
 
 export interface ServeLock {

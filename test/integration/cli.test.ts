@@ -190,6 +190,7 @@ describe('gsih command line', () => {
         pid: process.pid,
         modo: 'headless',
         interfaz: server.uiUrl!.split('#')[0],
+        api: server.apiUrl,
       });
       shutdown('SIGTERM');
       expect(await serving).toBe(0);

@@ -183,6 +183,7 @@ async function status(args: string[], io: CliIo, out: (l: string) => void): Prom
           modo: serving.mode,
           desde: serving.started,
           interfaz: serving.ui ?? null,
+          api: serving.api ?? null,
         }
       : null,
   };
@@ -194,7 +195,7 @@ async function status(args: string[], io: CliIo, out: (l: string) => void): Prom
   out(`Datos:              ${info.data_dir}`);
   out(`Base de datos:      ${info.database_file} (esquema ${info.schema_version})`);
   out(
-    `Servicio:           ${serving ? `en marcha (PID ${serving.pid}${serving.ui ? `, interfaz ${serving.ui}` : ''})` : 'parado'}`,
+    `Servicio:           ${serving ? `en marcha (PID ${serving.pid}${serving.api ? `, API ${serving.api}` : ''}${serving.ui ? `, interfaz ${serving.ui}` : ''})` : 'parado'}`,
   );
   out(`Artículos:          ${info.counts.articulos}`);
   out(`Mov. pendientes:    ${info.counts.movimientos_pendientes}`);

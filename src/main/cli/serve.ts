@@ -34,6 +34,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     await core.start({ api: { host: options.apiHost, port: options.apiPort, required: true } });
     const api = core.apiStatus();
     const apiUrl = `http://${api.host.includes(':') ? `[${api.host}]` : api.host}:${api.port}/`;
+    lock.update({ api: apiUrl });
     let uiUrl: string | null = null;
     let bridge: ReturnType<typeof buildBridgeServer> | null = null;
     if (options.ui) {

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -173,6 +173,12 @@ describe('desktop main process wiring (src/main/index.ts)', () => {
     temp = mkdtempSync(join(tmpdir(), 'gsih-desktop-'));
     dataDir = join(temp, 'datos');
     process.env.GSIH_DATA_DIR = dataDir;
+    // The desktop app starts the external API where Ajustes says: here, a free loopback port.
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(
+      join(dataDir, 'config.json'),
+      JSON.stringify({ apiHost: '127.0.0.1', apiPort: 0 }),
+    );
     // electron-store requires the real `electron` package: keep it from downloading (see settings-store.test).
     process.env.ELECTRON_OVERRIDE_DIST_PATH = join(temp, 'no-electron');
     delete process.env.ELECTRON_RENDERER_URL;
@@ -200,6 +206,11 @@ describe('desktop main process wiring (src/main/index.ts)', () => {
       mode: 'desktop',
     });
     expect(existsSync(join(dataDir, 'gsih.db'))).toBe(true);
+    const lockInfo = JSON.parse(readFileSync(join(dataDir, 'serve.lock'), 'utf8')) as {
+      api: string;
+    };
+    expect(lockInfo.api).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    expect((await fetch(`${lockInfo.api}api/health`)).status).toBe(200);
 
     const [window] = recorded.windows;
     const indexHtml = resolve('src/main', '../renderer', 'index.html');
@@ -277,7 +288,6 @@ describe('desktop main process wiring (src/main/index.ts)', () => {
 
   it('shows the Spanish reason and exits when another process serves the data directory', async () => {
     const recorded = createFakeElectron(join(temp, 'appData'));
-    const { mkdirSync } = await import('node:fs');
     mkdirSync(dataDir, { recursive: true });
     const holder = { pid: process.ppid, started: new Date().toISOString(), mode: 'headless' };
     writeFileSync(join(dataDir, 'serve.lock'), JSON.stringify(holder));
@@ -299,7 +309,6 @@ describe('desktop main process wiring (src/main/index.ts)', () => {
 
   it('shows the Spanish reason and exits when the database file is not a GSIH database', async () => {
     const recorded = createFakeElectron(join(temp, 'appData'));
-    const { mkdirSync } = await import('node:fs');
     mkdirSync(dataDir, { recursive: true });
     writeFileSync(join(dataDir, 'gsih.db'), 'esto no es una base de datos'.repeat(200));
 
