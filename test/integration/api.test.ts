@@ -155,10 +155,17 @@ describe('external API over loopback', () => {
     });
 
     it('refuses a revoked key from the next request on', async () => {
-      const { clave, key } = newKey();
+      const { clave, key } = newKey(['stock:read'], { sistema: 'Antiguo' });
       expect((await get('/api/external/stock/', clave)).status).toBe(200);
       core.services.keys.revoke(key.id);
       expectProblem(await get('/api/external/stock/', clave), 401, /revocada/);
+      // Staff can see which system still calls with it.
+      core.services.log.flush();
+      const logged = core.services.log.list({ sistema: 'Antiguo', page: 1, page_size: 5 }).items;
+      expect(logged[0]).toMatchObject({
+        estado: 'ERROR',
+        error: expect.stringMatching(/revocada/),
+      });
     });
 
     it('refuses an expired key from the moment it expires', async () => {
@@ -702,6 +709,37 @@ describe('anonymous rate limit', () => {
       expectProblem(last!, 429, /sin una clave válida/);
     } finally {
       await core.cleanup();
+    }
+  });
+});
+
+describe('API that cannot listen', () => {
+  it('reports why in api/status and keeps the core running, or fails start when required', async () => {
+    const first = await makeTestCore();
+    const second = await makeTestCore();
+    try {
+      await first.start({ api: { host: '127.0.0.1', port: 0, required: true } });
+      const port = first.apiStatus().port!;
+      await second.start({ api: { host: '127.0.0.1', port } });
+      expect(second.apiStatus()).toEqual({
+        escuchando: false,
+        host: '127.0.0.1',
+        port: null,
+        direcciones: [],
+        error: `El puerto ${port} ya está en uso en 127.0.0.1: la API externa no está disponible. Elija otro puerto en Ajustes.`,
+      });
+      expect(await second.dispatch('api/status', {}, { actor: 't' })).toMatchObject({
+        ok: true,
+        result: { escuchando: false },
+      });
+      const third = await makeTestCore();
+      await expect(
+        third.start({ api: { host: '127.0.0.1', port, required: true } }),
+      ).rejects.toThrow(/ya está en uso/);
+      await third.cleanup();
+    } finally {
+      await second.cleanup();
+      await first.cleanup();
     }
   });
 });

@@ -11,6 +11,8 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     apiKey?: ApiKey;
+    /** A key that exists but was refused (revoked, expired): logged under its system. */
+    refusedKey?: ApiKey;
     /** Who the rate limiter counts this request against, set by the auth hook. */
     rateIdentity?: { key: string; max: number; windowMs: number; policy: string };
   }
@@ -113,7 +115,10 @@ export function registerAuth(app: FastifyInstance, keys: KeyService, limits: Aut
     const match = /^ApiKey[ \t]+(\S+)[ \t]*$/i.exec(header);
     if (!match) return refuse(request, reply, 'scheme');
     const auth = keys.authenticate(match[1]!);
-    if (!auth.ok) return refuse(request, reply, auth.reason);
+    if (!auth.ok) {
+      request.refusedKey = auth.key;
+      return refuse(request, reply, auth.reason);
+    }
 
     request.apiKey = auth.key;
     request.rateIdentity = {

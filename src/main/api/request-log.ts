@@ -29,7 +29,7 @@ export function registerRequestLog(app: FastifyInstance, log: IntegrationLog): v
     const path = request.url.split('?')[0] ?? request.url;
     // The documentation itself is not an integration.
     if (path.startsWith('/api/external/docs')) return;
-    const key = request.apiKey;
+    const key = request.apiKey ?? request.refusedKey;
     const status = reply.statusCode;
     log.write({
       sistema: key?.sistema ?? 'desconocido',

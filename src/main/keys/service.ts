@@ -16,7 +16,10 @@ export interface NewApiKey {
 /** Why a presented key was refused; the API turns each into its own 401 detail. */
 export type KeyRefusal = 'malformed' | 'unknown' | 'revoked' | 'expired';
 
-export type Authentication = { ok: true; key: ApiKey } | { ok: false; reason: KeyRefusal };
+export type Authentication =
+  | { ok: true; key: ApiKey }
+  /** `key` is set when the key exists (revoked, expired): the log can name its system. */
+  | { ok: false; reason: KeyRefusal; key?: ApiKey };
 
 interface KeyRow {
   id: number;
@@ -161,8 +164,8 @@ export function createKeyService({
       }
       const now = clock.now();
       const key = toKey(row, now);
-      if (key.estado === 'REVOCADA') return { ok: false, reason: 'revoked' };
-      if (key.estado === 'EXPIRADA') return { ok: false, reason: 'expired' };
+      if (key.estado === 'REVOCADA') return { ok: false, reason: 'revoked', key };
+      if (key.estado === 'EXPIRADA') return { ok: false, reason: 'expired', key };
       const last = lastTouched.get(row.id) ?? 0;
       if (now.getTime() - last >= LAST_USE_RESOLUTION_MS) {
         lastTouched.set(row.id, now.getTime());

@@ -5,6 +5,8 @@ const LOCALES: Record<string, string> = { es: 'es-ES', en: 'en-GB' };
 
 export interface Formatters {
   dateTime(iso: string | null | undefined): string;
+  /** The day only, for dates where the time says little (a key's creation or expiry). */
+  date(iso: string | null | undefined): string;
   number(value: number | null | undefined): string;
 }
 
@@ -20,9 +22,15 @@ export function useFormatters(): Formatters {
       hour: '2-digit',
       minute: '2-digit',
     });
+    const dayFormat = new Intl.DateTimeFormat(locale, {
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
     const numberFormat = new Intl.NumberFormat(locale, { maximumFractionDigits: 3 });
     return {
       dateTime: (iso) => (iso ? dateFormat.format(new Date(iso)) : '—'),
+      date: (iso) => (iso ? dayFormat.format(new Date(iso)) : '—'),
       number: (value) => (value === null || value === undefined ? '—' : numberFormat.format(value)),
     };
   }, [locale]);

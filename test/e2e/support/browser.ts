@@ -15,9 +15,10 @@ export interface BrowserSession {
   page: Page;
   /**
    * Saves a full-page PNG under test-results/screenshots/. Toasts are hidden unless asked for:
-   * a fast test piles up several and they would cover what the screenshot is about.
+   * a fast test piles up several and they would cover what the screenshot is about. `page`
+   * captures another tab of the same browser instead of the app's.
    */
-  screenshot(name: string, options?: { withNotifications?: boolean }): Promise<void>;
+  screenshot(name: string, options?: { withNotifications?: boolean; page?: Page }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -65,9 +66,10 @@ export async function openBrowser(): Promise<BrowserSession> {
     context,
     page,
     screenshot: async (name, options = {}) => {
+      const target = options.page ?? page;
       // A full-page capture of a scrolled page paints the fixed header where the scroll left it.
-      await page.evaluate('window.scrollTo(0, 0)');
-      await page.screenshot({
+      await target.evaluate('window.scrollTo(0, 0)');
+      await target.screenshot({
         path: join(SCREENSHOT_DIR, `${name}.png`),
         fullPage: true,
         animations: 'disabled',

@@ -11,16 +11,33 @@ export interface ServeProcess {
   uiUrl: string;
   /** The same address without the fragment: what a user who lost the token would open. */
   origin: string;
+  /** Where the external API listens (loopback, a free port), without a trailing slash. */
+  apiOrigin: string;
   dataDir: string;
   stop(): Promise<void>;
 }
 
-/** Starts `gsih serve` on a fresh data directory and waits for the line that prints the UI address. */
+/**
+ * Starts `gsih serve` on a fresh data directory and waits for the lines that print the UI and
+ * API addresses. The API gets a free loopback port, so tests never collide with a running
+ * service on the default 8787 (nor expose anything on the LAN).
+ */
 export async function startServe(): Promise<ServeProcess> {
   const dataDir = await mkdtemp(join(tmpdir(), 'gsih-e2e-data-'));
   const child = spawn(
     process.execPath,
-    [join(ROOT, 'bin/gsih.cjs'), 'serve', '--data-dir', dataDir, '--ui-port', '0'],
+    [
+      join(ROOT, 'bin/gsih.cjs'),
+      'serve',
+      '--data-dir',
+      dataDir,
+      '--ui-port',
+      '0',
+      '--api-host',
+      '127.0.0.1',
+      '--api-port',
+      '0',
+    ],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stdout = '';
@@ -29,27 +46,34 @@ export async function startServe(): Promise<ServeProcess> {
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
 
   try {
-    const uiUrl = await new Promise<string>((resolveUrl, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`gsih serve printed no UI line in time.\n${stdout}\n${stderr}`)),
-        STARTUP_TIMEOUT_MS,
-      );
-      const check = () => {
-        const match = /^UI: (\S+)/m.exec(stdout);
-        if (match?.[1]) {
+    const { uiUrl, apiUrl } = await new Promise<{ uiUrl: string; apiUrl: string }>(
+      (resolveUrls, reject) => {
+        const timer = setTimeout(
+          () =>
+            reject(
+              new Error(`gsih serve printed no UI and API lines in time.\n${stdout}\n${stderr}`),
+            ),
+          STARTUP_TIMEOUT_MS,
+        );
+        const check = () => {
+          const ui = /^UI: (\S+)/m.exec(stdout)?.[1];
+          const api = /^API: (\S+)/m.exec(stdout)?.[1];
+          if (ui && api) {
+            clearTimeout(timer);
+            resolveUrls({ uiUrl: ui, apiUrl: api });
+          }
+        };
+        child.stdout.on('data', check);
+        child.once('exit', (code) => {
           clearTimeout(timer);
-          resolveUrl(match[1]);
-        }
-      };
-      child.stdout.on('data', check);
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`gsih serve exited with ${code}.\n${stdout}\n${stderr}`));
-      });
-    });
+          reject(new Error(`gsih serve exited with ${code}.\n${stdout}\n${stderr}`));
+        });
+      },
+    );
     return {
       uiUrl,
       origin: new URL(uiUrl).origin,
+      apiOrigin: new URL(apiUrl).origin,
       dataDir,
       stop: async () => {
         await stopProcess(child);

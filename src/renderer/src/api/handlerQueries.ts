@@ -10,7 +10,7 @@ import type { ClientError } from '../../../shared/client';
 import { useClient } from './ClientContext';
 
 /** Query keys start with the handler's domain so one push event can invalidate a whole domain. */
-export type QueryDomain = 'app' | 'inventory' | 'logs' | 'settings';
+export type QueryDomain = 'app' | 'inventory' | 'logs' | 'keys' | 'api' | 'settings';
 
 export function domainOf(name: HandlerName): QueryDomain {
   return name.slice(0, name.indexOf('/')) as QueryDomain;
@@ -47,11 +47,22 @@ export function useHandlerQuery<K extends HandlerName>(
  * A call that changes data. The core also pushes a change event, but invalidating here as well
  * keeps the screen right when the event stream is reconnecting.
  */
-export function useHandlerMutation<K extends HandlerName>(name: K, invalidates: QueryDomain[]) {
+export function useHandlerMutation<K extends HandlerName>(
+  name: K,
+  invalidates: QueryDomain[],
+  options: {
+    /**
+     * How long the result stays in the mutation cache once nothing watches it. 0 for results that
+     * must not outlive their screen, such as a new API key.
+     */
+    gcTime?: number;
+  } = {},
+) {
   const client = useClient();
   const queryClient = useQueryClient();
   return useMutation<HandlerResult<K>, ClientError, HandlerInput<K>>({
     mutationFn: (input) => client.invoke(name, input),
+    ...options,
     onSuccess: async () => {
       await Promise.all(
         invalidates.map((domain) => queryClient.invalidateQueries({ queryKey: [domain] })),

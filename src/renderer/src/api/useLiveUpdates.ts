@@ -21,6 +21,9 @@ export function useLiveUpdates(): void {
         case 'logs/appended':
           void queryClient.invalidateQueries({ queryKey: ['logs'] });
           break;
+        case 'keys/changed':
+          void queryClient.invalidateQueries({ queryKey: ['keys'] });
+          break;
         case 'settings/changed': {
           const settings = (message as PushMessage<'settings/changed'>).payload;
           queryClient.setQueryData(handlerQueryKey('settings/get', {}), settings);

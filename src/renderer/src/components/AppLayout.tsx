@@ -8,22 +8,24 @@ import { useHealthCheck } from '../api/useHealthCheck';
 import { useLiveUpdates } from '../api/useLiveUpdates';
 import { applyLanguage } from '../i18n';
 import { InventoryPage } from '../pages/inventory/InventoryPage';
+import { ApiKeysPage } from '../pages/keys/ApiKeysPage';
 import { LogsPage } from '../pages/logs/LogsPage';
 import { MissingTokenPage } from '../pages/MissingTokenPage';
 import { SettingsPage } from '../pages/settings/SettingsPage';
 import { ConnectionStatus } from './ConnectionStatus';
-import { BoxIcon, ListIcon, SettingsIcon } from './icons';
+import { BoxIcon, KeyIcon, ListIcon, SettingsIcon } from './icons';
 
-const PAGES = ['inventory', 'logs', 'settings'] as const;
+const PAGES = ['inventory', 'logs', 'keys', 'settings'] as const;
 type PageId = (typeof PAGES)[number];
 
 const PAGE_ICONS: Record<PageId, ComponentType<{ size?: number }>> = {
   inventory: BoxIcon,
   logs: ListIcon,
+  keys: KeyIcon,
   settings: SettingsIcon,
 };
 
-// The current page survives a reload of the browser tab (there is no router: three pages).
+// The current page survives a reload of the browser tab (there is no router: four pages).
 const PAGE_STORAGE_KEY = 'gsih.page';
 
 function initialPage(): PageId {
@@ -104,6 +106,7 @@ export function AppLayout() {
       <AppShell.Main bg="gray.0">
         {page === 'inventory' && <InventoryPage />}
         {page === 'logs' && <LogsPage />}
+        {page === 'keys' && <ApiKeysPage />}
         {page === 'settings' && <SettingsPage />}
       </AppShell.Main>
     </AppShell>

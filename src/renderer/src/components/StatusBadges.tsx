@@ -1,6 +1,6 @@
 import { Badge } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import type { LogState, MovementState, MovementType } from '../../../shared/domain';
+import type { ApiKeyState, LogState, MovementState, MovementType } from '../../../shared/domain';
 
 const MOVEMENT_STATE_COLORS: Record<MovementState, string> = {
   PENDIENTE: 'yellow',
@@ -15,6 +15,12 @@ const MOVEMENT_TYPE_COLORS: Record<MovementType, string> = {
 };
 
 const LOG_STATE_COLORS: Record<LogState, string> = { OK: 'teal', ERROR: 'red', INFO: 'blue' };
+
+const API_KEY_STATE_COLORS: Record<ApiKeyState, string> = {
+  ACTIVA: 'teal',
+  REVOCADA: 'gray',
+  EXPIRADA: 'orange',
+};
 
 // Table cells squeeze their content; a status badge is short and must never be cut to "Apro…".
 const badgeStyle = { textTransform: 'none', minWidth: 'max-content' } as const;
@@ -51,6 +57,15 @@ export function LowStockBadge() {
   return (
     <Badge variant="filled" color="red" size="sm" style={badgeStyle}>
       {t('articles.lowStock')}
+    </Badge>
+  );
+}
+
+export function ApiKeyStateBadge({ state }: { state: ApiKeyState }) {
+  const { t } = useTranslation();
+  return (
+    <Badge variant="light" color={API_KEY_STATE_COLORS[state]} style={badgeStyle}>
+      {t(`apiKeyState.${state}`)}
     </Badge>
   );
 }

@@ -11,6 +11,7 @@ export const en: typeof es = {
     toggle: 'Show or hide the menu',
     inventory: 'Inventory',
     logs: 'Logs',
+    keys: 'API keys',
     settings: 'Settings',
   },
   connection: {
@@ -45,6 +46,9 @@ export const en: typeof es = {
     clear: 'Clear',
     clearFilters: 'Clear filters',
     close: 'Close',
+    copy: 'Copy',
+    copied: 'Copied',
+    copyFailed: 'The browser did not allow copying. Select the text and copy it with Ctrl+C.',
     edit: 'Edit',
     loading: 'Loading…',
     retry: 'Retry',
@@ -280,6 +284,162 @@ export const en: typeof es = {
     noResults: {
       title: 'No log entry matches',
       description: 'Try other dates or other filters.',
+    },
+  },
+  apiKeyState: {
+    ACTIVA: 'Active',
+    REVOCADA: 'Revoked',
+    EXPIRADA: 'Expired',
+  },
+  apiStatus: {
+    state: 'Status:',
+    listening: 'Listening on {{host}}:{{port}}',
+    addresses_one: 'API address',
+    addresses_other: 'API addresses',
+    thisPcOnly: 'from this PC only',
+    loopback:
+      'The API only accepts connections from this same PC: other machines on the network cannot connect.',
+    loopbackFix:
+      'To open it to the network, set the listening address to 0.0.0.0 in Settings › External API.',
+    loopbackFixBelow: 'To open it to the network, set the listening address to 0.0.0.0 below.',
+    noAddresses:
+      'The API is listening, but this machine has no network address other machines can use.',
+    copyAddress: 'Copy {{address}}',
+    docs: 'Documentation for integrators',
+    docsHelp: 'Every operation, its fields and errors, with a way to try them with a key.',
+    notConfigured:
+      'It is listening on {{actual}}, not on the saved address and port ({{configured}}): either they were changed after the service started (they apply when it restarts), or the service was started with --api-host / --api-port.',
+    notListeningTitle: 'The API cannot be reached',
+    notListening:
+      'External systems cannot connect right now: the API is not listening on the network.',
+    reason: 'Reason: {{error}}',
+    checkSettings: 'Check the address and port in Settings › External API and restart the service.',
+    fixBelow: 'Correct the address or port below, save, and restart the service.',
+  },
+  apiKeys: {
+    title: 'API keys',
+    description:
+      'The keys the ERP, purchasing, reporting and other systems on the network use to read and send inventory data.',
+    new: 'New key',
+    intro: {
+      title: 'What a key is for',
+      whereTitle: 'Where systems connect',
+      perSystem:
+        'Each external system (ERP, purchasing, reporting…) connects with its own key. That way every call shows who made it, and one system can be cut off without affecting the others.',
+      shownOnce:
+        'The full key is shown only once, when it is created: copy it into that system’s configuration. Only its beginning stays here, to recognise it.',
+      revoke: 'If a key leaks or the system is retired, revoke it: it stops working at once.',
+      header: 'Every request carries the header',
+      keyPlaceholder: '<key>',
+    },
+    includeInactive: 'Show revoked and expired',
+    tableLabel: 'API keys',
+    never: 'Never',
+    neverUsed: 'Never used',
+    revoke: 'Revoke',
+    revokeLabel: 'Revoke the key {{nombre}}',
+    fields: {
+      nombre: 'Name',
+      sistema: 'System',
+      scopes: 'Permissions',
+      limite_hora: 'Limit/hour',
+      estado: 'Status',
+      fecha_creacion: 'Created',
+      fecha_expiracion: 'Expires',
+      ultimo_uso: 'Last used',
+      caducidad: 'Expiry',
+    },
+    scopes: {
+      articulosRead: {
+        short: 'Read articles',
+        label: 'Read articles',
+        help: 'Codes, names, units and minimum stock of the catalogue.',
+      },
+      articulosWrite: {
+        short: 'Edit articles',
+        label: 'Create and change articles',
+        help: 'Changes the catalogue the whole warehouse uses. Only for the system that maintains it, usually the ERP.',
+      },
+      stockRead: {
+        short: 'Read stock',
+        label: 'Read stock',
+        help: 'Quantities per warehouse and which articles are below their minimum.',
+      },
+      movimientosRead: {
+        short: 'Read movements',
+        label: 'Read movements',
+        help: 'Receipts, issues and adjustments, with their approval status.',
+      },
+      movimientosWrite: {
+        short: 'Create movements',
+        label: 'Register movements',
+        help: 'Receipts, issues and adjustments; they stay pending until someone approves them in Inventory.',
+      },
+      movimientosAprobar: {
+        short: 'Approve movements',
+        label: 'Approve movements',
+        help: 'Changes the stock without anyone in the warehouse reviewing it. Tick it only if that system must approve on its own.',
+      },
+      reportesRead: {
+        short: 'Read reports',
+        label: 'Read reports',
+        help: 'Inventory summaries and the status of the integrations.',
+      },
+    },
+    empty: {
+      title: 'No keys yet',
+      description:
+        'Create a key with “New key” for each system that must read or send inventory data: the ERP, purchasing, reporting…',
+    },
+    noActive: {
+      title: 'No active keys',
+      description:
+        'Every key is revoked or expired. Create a new one or show the inactive ones too.',
+    },
+    form: {
+      title: 'New API key',
+      create: 'Create key',
+      nombreHelp: 'To recognise it in the list, e.g. “Main ERP”.',
+      sistemaHelp: 'The system that will use it. Logs show it on every call.',
+      sistemaPlaceholder: 'ERP, Purchasing, Reporting…',
+      scopesHelp:
+        'Tick only what that system needs. Read permissions come ticked; those that change data do not.',
+      readGroup: 'Read (read-only)',
+      writeGroup: 'Change data',
+      caducidadHelp: 'When it stops working by itself.',
+      expiry: {
+        never: 'Never',
+        '30': 'In 30 days',
+        '90': 'In 90 days',
+        '365': 'In 365 days',
+        custom: 'Another number of days…',
+      },
+      customDays: 'Days until it expires',
+      daysRequired: 'Enter the days (1 to 3650)',
+      limite: 'Limit per hour',
+      limiteHelp: 'Calls per hour; beyond that the API answers 429 until the next hour.',
+      limitRequired: 'Enter the limit of calls per hour',
+    },
+    created: {
+      title: 'Key created: copy it now',
+      for: 'Key “{{nombre}}” for {{sistema}}.',
+      onceTitle: 'Shown only this once',
+      once: 'Copy it now and store it in the configuration of {{sistema}}. It is not kept anywhere: once this window closes it cannot be seen again. If it is lost, revoke it and create another.',
+      keyLabel: 'API key',
+      copyKey: 'Copy the key',
+      usage: 'The system sends it with every request like this:',
+      done: 'I have saved it',
+    },
+    revokeModal: {
+      title: 'Revoke the key “{{nombre}}”',
+      which: 'Key of {{sistema}} starting with',
+      effect:
+        '{{sistema}} will get “401 Unauthorized” from its next request on and will no longer be able to read or send data.',
+      irreversible:
+        'This cannot be undone. If that system must stay connected, create a new key and configure it there.',
+      confirm: 'Revoke key',
+      failed: 'The key could not be revoked',
+      done: 'Key “{{nombre}}” revoked.',
     },
   },
   settings: {

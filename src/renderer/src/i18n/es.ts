@@ -9,6 +9,7 @@ export const es = {
     toggle: 'Mostrar u ocultar el menú',
     inventory: 'Inventario',
     logs: 'Registros',
+    keys: 'Claves API',
     settings: 'Ajustes',
   },
   connection: {
@@ -43,6 +44,9 @@ export const es = {
     clear: 'Limpiar',
     clearFilters: 'Limpiar filtros',
     close: 'Cerrar',
+    copy: 'Copiar',
+    copied: 'Copiada',
+    copyFailed: 'El navegador no permitió copiar. Seleccione el texto y cópielo con Ctrl+C.',
     edit: 'Editar',
     loading: 'Cargando…',
     retry: 'Reintentar',
@@ -279,6 +283,165 @@ export const es = {
     noResults: {
       title: 'Ningún registro coincide',
       description: 'Pruebe con otras fechas u otros filtros.',
+    },
+  },
+  apiKeyState: {
+    ACTIVA: 'Activa',
+    REVOCADA: 'Revocada',
+    EXPIRADA: 'Caducada',
+  },
+  apiStatus: {
+    state: 'Estado:',
+    listening: 'Escuchando en {{host}}:{{port}}',
+    addresses_one: 'Dirección de la API',
+    addresses_other: 'Direcciones de la API',
+    thisPcOnly: 'solo desde este equipo',
+    loopback:
+      'La API solo acepta conexiones de este mismo equipo: los demás equipos de la red no pueden conectarse.',
+    loopbackFix:
+      'Para abrirla a la red, ponga 0.0.0.0 como dirección de escucha en Ajustes › API externa.',
+    loopbackFixBelow: 'Para abrirla a la red, ponga 0.0.0.0 como dirección de escucha aquí abajo.',
+    noAddresses:
+      'La API escucha, pero este equipo no tiene ninguna dirección de red utilizable desde otros equipos.',
+    copyAddress: 'Copiar {{address}}',
+    docs: 'Documentación para integradores',
+    docsHelp:
+      'Todas las operaciones, sus campos y los errores, con la opción de probarlas con una clave.',
+    notConfigured:
+      'Ahora escucha en {{actual}}, no en la dirección y el puerto guardados ({{configured}}): o se cambiaron después de iniciar el servicio (se aplican al reiniciarlo), o el servicio se inició con --api-host / --api-port.',
+    notListeningTitle: 'La API no está accesible',
+    notListening:
+      'Los sistemas externos no pueden conectarse ahora mismo: la API no está escuchando en la red.',
+    reason: 'Motivo: {{error}}',
+    checkSettings:
+      'Revise la dirección y el puerto en Ajustes › API externa y reinicie el servicio.',
+    fixBelow: 'Corrija la dirección o el puerto aquí abajo, guarde y reinicie el servicio.',
+  },
+  apiKeys: {
+    title: 'Claves API',
+    description:
+      'Las claves con las que el ERP, compras, informes y otros sistemas de la red consultan y envían datos de inventario.',
+    new: 'Nueva clave',
+    intro: {
+      title: 'Para qué sirve una clave',
+      whereTitle: 'Dónde se conectan',
+      perSystem:
+        'Cada sistema externo (ERP, compras, informes…) se conecta con su propia clave. Así se sabe quién hace cada llamada y se puede cortar el acceso a uno sin afectar a los demás.',
+      shownOnce:
+        'La clave completa se muestra una sola vez, al crearla: cópiela en la configuración de ese sistema. Aquí solo queda su comienzo, para reconocerla.',
+      revoke:
+        'Si una clave se filtra o el sistema deja de usarse, revóquela: deja de funcionar al momento.',
+      header: 'Cada petición lleva la cabecera',
+      keyPlaceholder: '<clave>',
+    },
+    includeInactive: 'Mostrar revocadas y caducadas',
+    tableLabel: 'Claves API',
+    never: 'Nunca',
+    neverUsed: 'Nunca usada',
+    revoke: 'Revocar',
+    revokeLabel: 'Revocar la clave {{nombre}}',
+    fields: {
+      nombre: 'Nombre',
+      sistema: 'Sistema',
+      scopes: 'Permisos',
+      limite_hora: 'Límite/hora',
+      estado: 'Estado',
+      fecha_creacion: 'Creada',
+      fecha_expiracion: 'Caduca',
+      ultimo_uso: 'Último uso',
+      caducidad: 'Caducidad',
+    },
+    scopes: {
+      articulosRead: {
+        short: 'Leer artículos',
+        label: 'Consultar artículos',
+        help: 'Códigos, nombres, unidades y stock mínimo del catálogo.',
+      },
+      articulosWrite: {
+        short: 'Editar artículos',
+        label: 'Crear y modificar artículos',
+        help: 'Cambia el catálogo que usa todo el almacén. Solo para el sistema que lo mantiene, normalmente el ERP.',
+      },
+      stockRead: {
+        short: 'Leer stock',
+        label: 'Consultar el stock',
+        help: 'Cantidades por almacén y qué artículos están bajo mínimo.',
+      },
+      movimientosRead: {
+        short: 'Leer movimientos',
+        label: 'Consultar movimientos',
+        help: 'Entradas, salidas y ajustes, con su estado de aprobación.',
+      },
+      movimientosWrite: {
+        short: 'Crear movimientos',
+        label: 'Registrar movimientos',
+        help: 'Entradas, salidas y ajustes; quedan pendientes hasta que alguien los apruebe en Inventario.',
+      },
+      movimientosAprobar: {
+        short: 'Aprobar movimientos',
+        label: 'Aprobar movimientos',
+        help: 'Cambia el stock sin que nadie del almacén lo revise. Márquelo solo si ese sistema debe aprobar por sí mismo.',
+      },
+      reportesRead: {
+        short: 'Leer informes',
+        label: 'Consultar informes',
+        help: 'Resúmenes de inventario y el estado de las integraciones.',
+      },
+    },
+    empty: {
+      title: 'Aún no hay claves',
+      description:
+        'Cree una clave con «Nueva clave» para cada sistema que deba consultar o enviar datos de inventario: el ERP, compras, informes…',
+    },
+    noActive: {
+      title: 'No hay claves activas',
+      description:
+        'Todas las claves están revocadas o caducadas. Cree una nueva o muestre también las inactivas.',
+    },
+    form: {
+      title: 'Nueva clave API',
+      create: 'Crear clave',
+      nombreHelp: 'Para reconocerla en la lista, p. ej. «ERP central».',
+      sistemaHelp: 'El sistema que la usará. Aparece en Registros en cada llamada.',
+      sistemaPlaceholder: 'ERP, Compras, Informes…',
+      scopesHelp:
+        'Marque solo lo que ese sistema necesita. Los permisos de consulta vienen marcados; los que modifican datos, no.',
+      readGroup: 'Consultar (solo lectura)',
+      writeGroup: 'Modificar datos',
+      caducidadHelp: 'Cuándo deja de funcionar sola.',
+      expiry: {
+        never: 'Nunca',
+        '30': 'En 30 días',
+        '90': 'En 90 días',
+        '365': 'En 365 días',
+        custom: 'Otro número de días…',
+      },
+      customDays: 'Días hasta que caduque',
+      daysRequired: 'Indique los días (de 1 a 3650)',
+      limite: 'Límite por hora',
+      limiteHelp: 'Llamadas por hora; al superarlas la API responde 429 hasta la hora siguiente.',
+      limitRequired: 'Indique el límite de llamadas por hora',
+    },
+    created: {
+      title: 'Clave creada: cópiela ahora',
+      for: 'Clave «{{nombre}}» para {{sistema}}.',
+      onceTitle: 'Solo se muestra esta vez',
+      once: 'Cópiela ahora y guárdela en la configuración de {{sistema}}. No se guarda en ningún sitio: al cerrar esta ventana no se podrá volver a ver. Si se pierde, revóquela y cree otra.',
+      keyLabel: 'Clave API',
+      copyKey: 'Copiar la clave',
+      usage: 'El sistema la envía en cada petición así:',
+      done: 'Ya la he guardado',
+    },
+    revokeModal: {
+      title: 'Revocar la clave «{{nombre}}»',
+      which: 'Clave de {{sistema}} que empieza por',
+      effect:
+        '{{sistema}} recibirá «401 No autorizado» desde su próxima petición y dejará de poder leer o enviar datos.',
+      irreversible:
+        'No se puede deshacer. Si ese sistema debe seguir conectado, cree una clave nueva y configúrela en él.',
+      confirm: 'Revocar clave',
+      failed: 'No se pudo revocar la clave',
+      done: 'Clave «{{nombre}}» revocada.',
     },
   },
   settings: {

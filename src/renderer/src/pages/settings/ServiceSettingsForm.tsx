@@ -1,10 +1,20 @@
 import { useState, type FormEvent } from 'react';
-import { Button, Group, NumberInput, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
+import {
+  Button,
+  Divider,
+  Group,
+  NumberInput,
+  SimpleGrid,
+  Stack,
+  Text,
+  TextInput,
+} from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import type { Settings } from '../../../../shared/settings';
 import { fieldErrors, formLevelError } from '../../api/errorMessage';
 import { useHandlerMutation } from '../../api/handlerQueries';
+import { ApiStatusPanel } from '../../components/ApiStatusPanel';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import type { NumberFieldValue } from '../../forms';
 import { SettingsSection } from './SettingsSection';
@@ -48,6 +58,8 @@ export function ServiceSettingsForm({ settings }: { settings: Settings }) {
     <form onSubmit={submit} noValidate>
       <Stack gap="lg">
         <SettingsSection title={t('settings.api.title')} description={t('settings.api.help')}>
+          <ApiStatusPanel withState />
+          <Divider my="md" />
           <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md">
             <TextInput
               label={t('settings.api.host')}
