@@ -663,7 +663,7 @@ describe('external API over loopback', () => {
           'Idempotency-Key': 'x'.repeat(256),
         }),
         400,
-        /Idempotency-Key/,
+        /idempotency-key/i,
       );
       expect(movements()).toBe(before + 3);
     });

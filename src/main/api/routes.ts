@@ -16,6 +16,7 @@ import {
   movementSchema,
   movementsQuery,
   pageOf,
+  postHeaders,
   problemSchema,
   reportQuery,
   reportSchema,
@@ -97,6 +98,7 @@ export function registerRoutes(
       summary: 'Crea un artículo',
       description: 'El código es único: repetirlo responde 409. Admite Idempotency-Key.',
       security,
+      headers: postHeaders,
       body: articleBody,
       response: { 201: articleSchema, ...errors(...AUTH_ERRORS, 409, 413, 415, 422) },
     },
@@ -152,6 +154,7 @@ export function registerRoutes(
       description:
         'Se crea PENDIENTE (el stock no cambia hasta que se aprueba) y genera el evento `movimiento_creado`. Admite Idempotency-Key.',
       security,
+      headers: postHeaders,
       body: movementBody,
       response: { 201: movementSchema, ...errors(...AUTH_ERRORS, 409, 413, 415, 422) },
     },
@@ -170,6 +173,7 @@ export function registerRoutes(
         'Aplica el movimiento al stock. Una SALIDA mayor que el stock del almacén responde 409 y el movimiento sigue pendiente.',
       security,
       params: idParams,
+      headers: postHeaders,
       // No body is needed; an empty JSON object is accepted too.
       body: z.object({}).strict().nullish(),
       response: { 200: movementSchema, ...errors(...AUTH_ERRORS, 404, 409, 415) },

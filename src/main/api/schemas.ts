@@ -207,3 +207,16 @@ export const healthSchema = z
   .meta({ id: 'Salud' });
 
 export const scopeSchema = z.enum(API_SCOPES);
+
+/** Headers of a POST: documents Idempotency-Key and checks it like any other input. */
+export const postHeaders = z.looseObject({
+  'idempotency-key': z
+    .string()
+    .regex(/^[\x21-\x7e]{1,255}$/, 'De 1 a 255 caracteres ASCII visibles')
+    .optional()
+    .meta({
+      description:
+        'Opcional. Reintentar con la misma clave y el mismo cuerpo devuelve la primera respuesta sin repetir el efecto (24 h).',
+      example: 'pedido-2026-000123',
+    }),
+});
