@@ -14,6 +14,7 @@ import { createKeyService } from './keys/service';
 import { buildApiServer } from './api/server';
 import { createIdempotencyStore } from './api/idempotency';
 import { reachableUrls } from './api/addresses';
+import { createResponseCache } from './api/response-cache';
 import type { AuthLimits } from './api/auth';
 import type { ApiServerStatus } from '../shared/domain';
 import type { AddressInfo } from 'node:net';
@@ -112,6 +113,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const services: CoreServices = { ...buildServices(db, clock, logger, bus.emit), settings };
   const { inventory, outbox, log, keys } = services;
   let api: FastifyInstance | null = null;
+  const readDataVersion = db.prepare('PRAGMA data_version').pluck();
+  const responseCache = createResponseCache();
+  bus.subscribe((message) => {
+    if (message.event === 'inventory/changed') responseCache.clear();
+  });
   let apiStatus: ApiServerStatus = {
     escuchando: false,
     host: settings.get().apiHost,
@@ -177,9 +183,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
 
   // Another process (a one-shot `gsih` command) may commit to the same file; SQLite's
   // data_version changes when it does, so open windows refresh without polling the tables.
-  let dataVersion = db.pragma('data_version', { simple: true }) as number;
+  let dataVersion = readDataVersion.get() as number;
   const watchExternalChanges = () => {
-    const current = db.pragma('data_version', { simple: true }) as number;
+    const current = readDataVersion.get() as number;
     if (current !== dataVersion) {
       dataVersion = current;
       for (const entidad of ['articulos', 'movimientos', 'alertas', 'stock'] as const) {
@@ -202,7 +208,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       if (startOptions.api !== false) {
         const host = startOptions.api?.host ?? settings.get().apiHost;
         const port = startOptions.api?.port ?? settings.get().apiPort;
-        api = await buildApiServer({ ...services, clock, logger, limits: options.apiLimits });
+        api = await buildApiServer({
+          ...services,
+          clock,
+          logger,
+          limits: options.apiLimits,
+          cache: responseCache,
+        });
         try {
           await api.listen({ host, port });
           const bound = (api.server.address() as AddressInfo).port;

@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiScope } from '../../src/shared/domain';
@@ -135,7 +136,10 @@ describe('external API over loopback', () => {
         /Formato de autorización/,
       );
       expectProblem(
-        await get('/api/external/articulos/', `${full.slice(0, -1)}${full.endsWith('x') ? 'y' : 'x'}`),
+        await get(
+          '/api/external/articulos/',
+          `${full.slice(0, -1)}${full.endsWith('x') ? 'y' : 'x'}`,
+        ),
         401,
         /formato de una clave/,
       );
@@ -492,7 +496,76 @@ describe('external API over loopback', () => {
     });
   });
 
+  describe('cached answers', () => {
+    it('serve the same bytes until the inventory changes here, or within a second of a change by another process', async () => {
+      const id = core.services.inventory.createArticle({
+        codigo: 'CACHE-1',
+        nombre: 'Antes',
+        material: null,
+        diametro: null,
+        unidad: 'unidad',
+        stock_minimo: 0,
+        referencia_externa: null,
+      }).id;
+      const path = `/api/external/articulos/${id}/`;
+      expect((await get(path)).body.nombre).toBe('Antes');
+      expect((await get(path)).body.nombre).toBe('Antes');
+      core.services.inventory.updateArticle(id, { nombre: 'Después' });
+      expect((await get(path)).body.nombre).toBe('Después');
+      // Another process (a one-shot gsih command) writes to the same file.
+      const other = new Database(join(core.dataDir, 'gsih.db'));
+      other.prepare('UPDATE articles SET nombre = ? WHERE id = ?').run('Desde fuera', id);
+      other.close();
+      // Noticed by the core's once-a-second look at the file's data_version.
+      await expect
+        .poll(async () => (await get(path)).body.nombre, { timeout: 3000, interval: 100 })
+        .toBe('Desde fuera');
+    });
+
+    it('are only served to a key with the scope', async () => {
+      await get('/api/external/reportes/');
+      const stockOnly = newKey(['stock:read']).clave;
+      expectProblem(await get('/api/external/reportes/', stockOnly), 403);
+    });
+  });
+
   describe('request bodies', () => {
+    it('treats an empty JSON body as no body (the approval call)', async () => {
+      const art = core.services.inventory.createArticle({
+        codigo: 'VACIO-1',
+        nombre: 'x',
+        material: null,
+        diametro: null,
+        unidad: 'unidad',
+        stock_minimo: 0,
+        referencia_externa: null,
+      });
+      const m = core.services.inventory.createMovement(
+        { tipo: 'ENTRADA', articulo: art.id, cantidad: 1, origen: 'ui' },
+        'ui:test',
+      );
+      const answer = await call(base, 'POST', `/api/external/movimientos/${m.id}/aprobar/`, {
+        key: full,
+        raw: '',
+        headers: { 'Content-Type': 'application/json' },
+      });
+      expect(answer.status, answer.text).toBe(200);
+    });
+
+    it('names unknown parameters and refuses ids that are not plain decimals', async () => {
+      const unknown = await get('/api/external/stock/?almacen=A&color=rojo');
+      expectProblem(unknown, 400);
+      expect(unknown.body.errors).toEqual({ color: 'Parámetro desconocido' });
+      const body = await post('/api/external/articulos/', {
+        codigo: 'Z',
+        nombre: 'z',
+        color: 'rojo',
+      });
+      expect(body.body.errors).toEqual({ color: 'Campo desconocido' });
+      for (const id of ['0x10', '1e3', '-1', '0', '01'])
+        expectProblem(await get(`/api/external/articulos/${id}/`), 400);
+    });
+
     it('answers 413 over 1 MB, 415 for a non-JSON type, 400 for broken JSON — and writes nothing', async () => {
       const count = () => core.db.prepare('SELECT count(*) FROM articles').pluck().get();
       const before = count();

@@ -56,7 +56,8 @@ const APP_ERROR_STATUS: Partial<Record<ErrorCode, [number, string, string]>> = {
 interface ValidationIssue {
   instancePath?: string;
   message?: string;
-  params?: { issue?: { path?: PropertyKey[]; message?: string } };
+  keyword?: string;
+  params?: { keys?: string[]; issue?: { path?: PropertyKey[]; message?: string } };
 }
 
 function validationErrors(
@@ -65,6 +66,15 @@ function validationErrors(
 ): Record<string, string> {
   const errors: Record<string, string> = {};
   for (const issue of issues) {
+    // An unknown field or parameter is reported under its own name.
+    if (issue.keyword === 'unrecognized_keys' && issue.params?.keys?.length) {
+      const prefix = issue.instancePath?.replace(/^\//, '').replace(/\//g, '.');
+      for (const key of issue.params.keys) {
+        errors[prefix ? `${prefix}.${key}` : key] ??=
+          context === 'querystring' ? 'Parámetro desconocido' : 'Campo desconocido';
+      }
+      continue;
+    }
     const path =
       issue.params?.issue?.path?.map(String).join('.') ||
       issue.instancePath?.replace(/^\//, '').replace(/\//g, '.') ||

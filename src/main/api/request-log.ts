@@ -4,6 +4,7 @@ import type { IntegrationLog } from '../logs/integration-log';
 declare module 'fastify' {
   interface FastifyRequest {
     responsePreview?: string;
+    responseSize?: number;
   }
 }
 
@@ -11,7 +12,13 @@ const PREVIEW_CHARS = 2048;
 
 function preview(value: unknown): unknown {
   if (value === undefined || value === null) return null;
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  let text: string;
+  try {
+    text = typeof value === 'string' ? value : JSON.stringify(value);
+  } catch {
+    // A body nested deeper than JSON.stringify's stack still leaves its trace in the log.
+    return '(cuerpo no representable)';
+  }
   return text.length > PREVIEW_CHARS
     ? `${text.slice(0, PREVIEW_CHARS)}… (${text.length} caracteres)`
     : text;
@@ -19,9 +26,13 @@ function preview(value: unknown): unknown {
 
 /** Every API request, as the integration log's row: who, what, the outcome and how long. */
 export function registerRequestLog(app: FastifyInstance, log: IntegrationLog): void {
-  app.addHook('onSend', async (request, _reply, payload) => {
+  app.addHook('onSend', async (request, reply, payload) => {
+    // A successful read is recorded by its size: its data is the inventory itself, and copying
+    // every page into the log would cost more than serving it.
+    const read = request.method === 'GET' && reply.statusCode < 400;
+    request.responseSize = typeof payload === 'string' ? Buffer.byteLength(payload) : undefined;
     request.responsePreview =
-      typeof payload === 'string' ? payload.slice(0, PREVIEW_CHARS + 1) : undefined;
+      !read && typeof payload === 'string' ? payload.slice(0, PREVIEW_CHARS + 1) : undefined;
     return payload;
   });
 
@@ -33,7 +44,8 @@ export function registerRequestLog(app: FastifyInstance, log: IntegrationLog): v
     const status = reply.statusCode;
     log.write({
       sistema: key?.sistema ?? 'desconocido',
-      tipo: `${request.method} ${path}`,
+      // The route pattern, so calls group by operation (not one tipo per id).
+      tipo: `${request.method} ${request.routeOptions.url ?? path}`,
       estado: status < 400 ? 'OK' : 'ERROR',
       datos_enviados: {
         metodo: request.method,
@@ -43,7 +55,13 @@ export function registerRequestLog(app: FastifyInstance, log: IntegrationLog): v
         direccion: request.ip,
         cuerpo: preview(request.body),
       },
-      datos_recibidos: { status, cuerpo: preview(request.responsePreview) },
+      datos_recibidos: {
+        status,
+        bytes: request.responseSize ?? null,
+        ...(request.responsePreview === undefined
+          ? {}
+          : { cuerpo: preview(request.responsePreview) }),
+      },
       error: status >= 400 ? errorDetail(request.responsePreview) : null,
       duracion_ms: Math.round(reply.elapsedTime),
     });

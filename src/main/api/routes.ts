@@ -24,8 +24,12 @@ import {
   stockSchema,
 } from './schemas';
 
+const problemResponse = {
+  description: 'Problema (RFC 9457)',
+  content: { 'application/problem+json': { schema: problemSchema } },
+};
 const errors = (...statuses: number[]) =>
-  Object.fromEntries(statuses.map((s) => [s, problemSchema]));
+  Object.fromEntries(statuses.map((s) => [s, problemResponse]));
 const AUTH_ERRORS = [400, 401, 403, 429] as const;
 const security = [{ ApiKey: [] }];
 
@@ -77,7 +81,7 @@ export function registerRoutes(
   });
 
   app.get('/api/external/articulos/', {
-    config: { scope: 'articulos:read' },
+    config: { scope: 'articulos:read', cacheable: true },
     schema: {
       tags: ['Artículos'],
       summary: 'Lista artículos',
@@ -106,7 +110,7 @@ export function registerRoutes(
   });
 
   app.get('/api/external/articulos/:id/', {
-    config: { scope: 'articulos:read' },
+    config: { scope: 'articulos:read', cacheable: true },
     schema: {
       tags: ['Artículos'],
       summary: 'Un artículo',
@@ -118,7 +122,7 @@ export function registerRoutes(
   });
 
   app.get('/api/external/stock/', {
-    config: { scope: 'stock:read' },
+    config: { scope: 'stock:read', cacheable: true },
     schema: {
       tags: ['Stock'],
       summary: 'Stock por artículo y almacén',
@@ -130,7 +134,7 @@ export function registerRoutes(
   });
 
   app.get('/api/external/movimientos/', {
-    config: { scope: 'movimientos:read' },
+    config: { scope: 'movimientos:read', cacheable: true },
     schema: {
       tags: ['Movimientos'],
       summary: 'Lista movimientos',
@@ -182,7 +186,7 @@ export function registerRoutes(
   });
 
   app.get('/api/external/reportes/', {
-    config: { scope: 'reportes:read' },
+    config: { scope: 'reportes:read', cacheable: true },
     schema: {
       tags: ['Reportes'],
       summary: 'Resumen de stock',

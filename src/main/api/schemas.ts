@@ -107,11 +107,12 @@ const pageSize = z.coerce
 const flag = z
   .enum(['true', 'false', '1', '0'], { error: 'Debe ser true o false' })
   .transform((v) => v === 'true' || v === '1');
-const idParam = z.coerce
-  .number({ error: 'Debe ser un identificador numérico' })
-  .int('Debe ser un identificador numérico')
-  .positive('Debe ser un identificador numérico')
-  .max(Number.MAX_SAFE_INTEGER);
+// Decimal digits only: Number() would also read `0x10` or `1e3` as ids.
+const idParam = z
+  .string()
+  .regex(/^[1-9][0-9]{0,14}$/, 'Debe ser un identificador numérico')
+  .transform(Number)
+  .meta({ type: 'integer' });
 const shortText = (max: number) => z.string().trim().min(1).max(max);
 
 export const pagingQuery = { page, page_size: pageSize };

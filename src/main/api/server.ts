@@ -19,6 +19,7 @@ import { registerIdempotency, type IdempotencyStore } from './idempotency';
 import { problem, sendProblem, toProblem } from './problem';
 import { registerRequestLog } from './request-log';
 import { registerRoutes } from './routes';
+import { registerResponseCache, type ResponseCache } from './response-cache';
 
 export interface ApiServerDeps {
   inventory: InventoryService;
@@ -28,6 +29,8 @@ export interface ApiServerDeps {
   clock: Clock;
   logger: Logger;
   limits?: Partial<AuthLimits>;
+  /** Shared with the core, which clears it on every inventory change. */
+  cache?: ResponseCache;
 }
 
 export const API_BODY_LIMIT = 1024 * 1024;
@@ -48,11 +51,22 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
     // Behind no proxy: the client address is the socket's.
     trustProxy: false,
     forceCloseConnections: true,
+    // Bad percent-encoding and over-long path parameters are refused before routing.
+    frameworkErrors: (error, request, reply) =>
+      sendProblem(reply, toProblem(error, request, deps.logger)),
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   // JSON only: plain text would otherwise reach the validators as a string.
   app.removeContentTypeParser('text/plain');
+  // An empty body sent as JSON (a common client default on the approval call, and accepted by the
+  // seed system) means "no body"; anything else goes through Fastify's own safe parser.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '') done(null, undefined);
+    else parseJson(request, body as string, done);
+  });
 
   app.setErrorHandler((error, request, reply) =>
     sendProblem(reply, toProblem(error, request, deps.logger)),
@@ -99,9 +113,19 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
   });
   app.get('/api/external/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
+  // Links (next/previous) are built from Host: one that is not a host is refused up front.
+  app.addHook('onRequest', async (request, reply) => {
+    if (!URL.canParse(`http://${request.host}/`)) {
+      return sendProblem(
+        reply,
+        problem(400, 'peticion-no-valida', 'Petición no válida', 'La cabecera Host no es válida.'),
+      );
+    }
+  });
   registerAuth(app, deps.keys, { ...DEFAULT_AUTH_LIMITS, ...deps.limits });
   registerIdempotency(app, deps.idempotency);
   registerRequestLog(app, deps.log);
+  if (deps.cache) registerResponseCache(app, deps.cache);
   registerRoutes(app, { inventory: deps.inventory, clock: deps.clock });
   return app;
 }

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Db } from '../db/open';
+import { createStatementCache, type StatementCache } from '../db/statement-cache';
 import type { Clock } from '../clock';
 import type { Outbox } from '../events/outbox';
 import { AppError } from '../../shared/errors';
@@ -77,7 +78,7 @@ function likePattern(text: string): string {
 }
 
 function paged<T>(
-  db: Db,
+  prepare: StatementCache,
   select: string,
   where: string[],
   order: string,
@@ -87,9 +88,9 @@ function paged<T>(
 ): Page<T> {
   const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const total = (
-    db.prepare(`SELECT count(*) AS n FROM (${select} ${clause})`).get(params) as { n: number }
+    prepare(`SELECT count(*) AS n FROM (${select} ${clause})`).get(params) as { n: number }
   ).n;
-  const rows = db.prepare(`${select} ${clause} ORDER BY ${order} LIMIT @limit OFFSET @offset`).all({
+  const rows = prepare(`${select} ${clause} ORDER BY ${order} LIMIT @limit OFFSET @offset`).all({
     ...params,
     limit: paging.page_size,
     offset: (paging.page - 1) * paging.page_size,
@@ -105,6 +106,7 @@ const toStock = (row: StockLevel & { bajo_minimo: number | boolean }): StockLeve
 export type InventoryService = ReturnType<typeof createInventoryService>;
 
 export function createInventoryService({ db, clock, outbox, onChange }: InventoryServiceDeps) {
+  const prepare = createStatementCache(db);
   const stmt = {
     articleById: db.prepare(`${SUMMARY_SELECT} WHERE a.id = ?`),
     plainArticleById: db.prepare(`SELECT ${ARTICLE_COLUMNS} FROM articles a WHERE a.id = ?`),
@@ -238,7 +240,7 @@ export function createInventoryService({ db, clock, outbox, onChange }: Inventor
     assertUnique(patch.codigo, patch.referencia_externa, id);
     const now = clock.now();
     const sets = fields.map(([k]) => `${k} = @${k}`).join(', ');
-    db.prepare(`UPDATE articles SET ${sets}, fecha_actualizacion = @now WHERE id = @id`).run({
+    prepare(`UPDATE articles SET ${sets}, fecha_actualizacion = @now WHERE id = @id`).run({
       ...Object.fromEntries(fields),
       now: now.toISOString(),
       id,
@@ -359,7 +361,7 @@ export function createInventoryService({ db, clock, outbox, onChange }: Inventor
         params.actualizado_desde = new Date(filter.actualizado_desde).toISOString();
       }
       const order = filter.orden === 'id' ? 'id' : 'codigo COLLATE NOCASE, id';
-      return paged(db, SUMMARY_SELECT, where, order, params, filter);
+      return paged(prepare, SUMMARY_SELECT, where, order, params, filter);
     },
 
     getArticle(id: number): ArticleSummary {
@@ -402,7 +404,7 @@ export function createInventoryService({ db, clock, outbox, onChange }: Inventor
           filter.bajo_minimo ? 's.cantidad < a.stock_minimo' : 's.cantidad >= a.stock_minimo',
         );
       }
-      return paged(db, STOCK_SELECT, where, 'codigo, almacen', params, filter, toStock);
+      return paged(prepare, STOCK_SELECT, where, 'codigo, almacen', params, filter, toStock);
     },
 
     listMovements(
@@ -436,7 +438,7 @@ export function createInventoryService({ db, clock, outbox, onChange }: Inventor
         where.push('m.fecha <= @hasta');
         params.hasta = new Date(filter.hasta).toISOString();
       }
-      return paged(db, MOVEMENT_SELECT, where, 'm.id DESC', params, filter);
+      return paged(prepare, MOVEMENT_SELECT, where, 'm.id DESC', params, filter);
     },
 
     createMovement(input: NewMovement, actor: string): Movement {
@@ -470,28 +472,24 @@ export function createInventoryService({ db, clock, outbox, onChange }: Inventor
         where.push('al.articulo_id = @articulo');
         params.articulo = filter.articulo;
       }
-      return paged(db, ALERT_SELECT, where, 'al.id DESC', params, filter);
+      return paged(prepare, ALERT_SELECT, where, 'al.id DESC', params, filter);
     },
 
     /** The stock summary of GET /api/external/reportes/. */
     report(range: { desde?: string | undefined; hasta?: string | undefined }) {
       const desde = range.desde ? new Date(range.desde).toISOString() : null;
       const hasta = range.hasta ? new Date(range.hasta).toISOString() : null;
-      const totals = db
-        .prepare(
-          `SELECT (SELECT count(*) FROM articles) AS articulos,
+      const totals = prepare(
+        `SELECT (SELECT count(*) FROM articles) AS articulos,
           (SELECT coalesce(sum(cantidad), 0) FROM stock_levels) AS unidades`,
-        )
-        .get() as { articulos: number; unidades: number };
-      const below = db
-        .prepare(`${STOCK_SELECT} WHERE s.cantidad < a.stock_minimo ORDER BY a.codigo, s.almacen`)
-        .all() as StockLevel[];
-      const perType = db
-        .prepare(
-          `SELECT tipo, count(*) AS n FROM movements WHERE estado = 'APROBADO'
+      ).get() as { articulos: number; unidades: number };
+      const below = prepare(
+        `${STOCK_SELECT} WHERE s.cantidad < a.stock_minimo ORDER BY a.codigo, s.almacen`,
+      ).all() as StockLevel[];
+      const perType = prepare(
+        `SELECT tipo, count(*) AS n FROM movements WHERE estado = 'APROBADO'
           AND (@desde IS NULL OR fecha >= @desde) AND (@hasta IS NULL OR fecha <= @hasta) GROUP BY tipo`,
-        )
-        .all({ desde, hasta }) as Array<{ tipo: MovementType; n: number }>;
+      ).all({ desde, hasta }) as Array<{ tipo: MovementType; n: number }>;
       const movimientos_por_tipo = { ENTRADA: 0, SALIDA: 0, AJUSTE: 0 };
       for (const row of perType) movimientos_por_tipo[row.tipo] = row.n;
       return {

@@ -1,0 +1,64 @@
+import type { FastifyInstance } from 'fastify';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** GET answers that depend only on the inventory: kept until the inventory changes. */
+    cacheable?: boolean;
+  }
+  interface FastifyRequest {
+    cacheKey?: { key: string; generation: number };
+  }
+}
+
+export interface ResponseCache {
+  get(key: string): string | undefined;
+  /** Which state of the inventory an answer being computed now belongs to. */
+  generation(): number;
+  /** Keeps `body` only if nothing changed since `generation`: a stale page is never stored. */
+  set(key: string, body: string, generation: number): void;
+  /** Forget everything: called on every inventory change. */
+  clear(): void;
+}
+
+/**
+ * Serialised GET responses by URL and Host (the links in a page depend on both). Integrators
+ * poll the same pages; between two changes of the inventory the answer is the same bytes. The
+ * core clears it on every inventory change, including commits by another process on the same
+ * file, which it notices within a second (PRAGMA data_version): checking that on every request
+ * would cost as much as the query it saves.
+ */
+export function createResponseCache(maxEntries = 1000): ResponseCache {
+  const entries = new Map<string, string>();
+  let generation = 0;
+  return {
+    get: (key) => entries.get(key),
+    generation: () => generation,
+    set(key, body, at) {
+      if (at !== generation) return;
+      if (entries.size >= maxEntries) entries.clear();
+      entries.set(key, body);
+    },
+    clear() {
+      entries.clear();
+      generation++;
+    },
+  };
+}
+
+export function registerResponseCache(app: FastifyInstance, cache: ResponseCache): void {
+  // After authentication, scopes and validation: a cached answer is only served to who may see it.
+  app.addHook('preHandler', async (request, reply) => {
+    if (request.method !== 'GET' || !request.routeOptions.config.cacheable) return;
+    const key = `${request.host} ${request.url}`;
+    const hit = cache.get(key);
+    if (hit !== undefined) return reply.type('application/json; charset=utf-8').send(hit);
+    request.cacheKey = { key, generation: cache.generation() };
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.cacheKey && reply.statusCode === 200 && typeof payload === 'string') {
+      cache.set(request.cacheKey.key, payload, request.cacheKey.generation);
+    }
+    return payload;
+  });
+}
