@@ -30,7 +30,12 @@ export function registerRequestLog(app: FastifyInstance, log: IntegrationLog): v
     // A successful read is recorded by its size: its data is the inventory itself, and copying
     // every page into the log would cost more than serving it.
     const read = request.method === 'GET' && reply.statusCode < 400;
-    request.responseSize = typeof payload === 'string' ? Buffer.byteLength(payload) : undefined;
+    request.responseSize =
+      typeof payload === 'string'
+        ? Buffer.byteLength(payload)
+        : Buffer.isBuffer(payload)
+          ? payload.length
+          : undefined;
     request.responsePreview =
       !read && typeof payload === 'string' ? payload.slice(0, PREVIEW_CHARS + 1) : undefined;
     return payload;

@@ -11,7 +11,7 @@ declare module 'fastify' {
 }
 
 export interface ResponseCache {
-  get(key: string): string | undefined;
+  get(key: string): Buffer | undefined;
   /** Which state of the inventory an answer being computed now belongs to. */
   generation(): number;
   /** Keeps `body` only if nothing changed since `generation`: a stale page is never stored. */
@@ -28,7 +28,8 @@ export interface ResponseCache {
  * would cost as much as the query it saves.
  */
 export function createResponseCache(maxEntries = 1000): ResponseCache {
-  const entries = new Map<string, string>();
+  // Kept as UTF-8 bytes: a hit is written to the socket without encoding the text again.
+  const entries = new Map<string, Buffer>();
   let generation = 0;
   return {
     get: (key) => entries.get(key),
@@ -36,7 +37,7 @@ export function createResponseCache(maxEntries = 1000): ResponseCache {
     set(key, body, at) {
       if (at !== generation) return;
       if (entries.size >= maxEntries) entries.clear();
-      entries.set(key, body);
+      entries.set(key, Buffer.from(body, 'utf8'));
     },
     clear() {
       entries.clear();
