@@ -11,6 +11,8 @@ import { createEventBus } from './events/bus';
 import { createOutbox } from './events/outbox';
 import { createInventoryService } from './inventory/service';
 import { createKeyService } from './keys/service';
+import { createWebhookService } from './webhooks/service';
+import { createWebhookDispatcher, type DispatcherOptions } from './webhooks/dispatcher';
 import { buildApiServer } from './api/server';
 import { createIdempotencyStore } from './api/idempotency';
 import { reachableUrls } from './api/addresses';
@@ -41,6 +43,10 @@ export interface CoreOptions {
   externalChangePollMs?: number;
   /** Overrides of the API's rate limits (tests). */
   apiLimits?: Partial<AuthLimits>;
+  /** Overrides of the webhook dispatcher's timings and limits (tests, benchmarks). */
+  webhookOptions?: Partial<Omit<DispatcherOptions, 'db' | 'clock' | 'log' | 'logger'>>;
+  /** Told when an endpoint is disabled (the desktop app shows a notification). */
+  onWebhookDisabled?: (webhook: { id: number; nombre: string; motivo: string }) => void;
 }
 
 export interface StartOptions {
@@ -50,6 +56,8 @@ export interface StartOptions {
    * reported in api/status.
    */
   api?: { host?: string | undefined; port?: number | undefined; required?: boolean } | false;
+  /** Whether this process delivers webhooks (default true). */
+  webhooks?: boolean;
 }
 
 export interface Core {
@@ -60,6 +68,7 @@ export interface Core {
   readonly services: CoreServices;
   start(options?: StartOptions): Promise<void>;
   apiStatus(): ApiServerStatus;
+  readonly dispatcher: ReturnType<typeof createWebhookDispatcher>;
   /** Idempotent: stops background work, flushes the log and closes the database. */
   stop(): Promise<void>;
 }
@@ -74,7 +83,12 @@ function buildServices(
   logger: Logger,
   emit: ReturnType<typeof createEventBus>['emit'],
 ) {
-  const outbox = createOutbox(db);
+  const webhooks = createWebhookService({
+    db,
+    clock,
+    onChange: (id) => emit('webhooks/changed', { id }),
+  });
+  const outbox = createOutbox(db, (event, now) => webhooks.enqueue(event, now));
   const inventory = createInventoryService({
     db,
     clock,
@@ -90,7 +104,7 @@ function buildServices(
   });
   const keys = createKeyService({ db, clock, onChange: (id) => emit('keys/changed', { id }) });
   const idempotency = createIdempotencyStore(db, clock);
-  return { outbox, inventory, log, keys, idempotency };
+  return { outbox, inventory, log, keys, idempotency, webhooks };
 }
 
 /** The composition root: opens the data, builds the services and the handler map. */
@@ -111,7 +125,29 @@ export async function createCore(options: CoreOptions): Promise<Core> {
 
   const bus = createEventBus((error) => logger.error('push listener failed', error));
   const services: CoreServices = { ...buildServices(db, clock, logger, bus.emit), settings };
-  const { inventory, outbox, log, keys } = services;
+  const { inventory, outbox, log, keys, webhooks } = services;
+  const dispatcher = createWebhookDispatcher({
+    db,
+    clock,
+    log,
+    logger,
+    onChange: (id) => bus.emit('webhooks/changed', { id }),
+    onDisabled: (webhook) => {
+      logger.warn(`webhook ${webhook.id} (${webhook.nombre}) disabled: ${webhook.motivo}`);
+      options.onWebhookDisabled?.(webhook);
+    },
+    ...options.webhookOptions,
+  });
+  let dispatching = false;
+  bus.subscribe((message) => {
+    // New deliveries are committed with the inventory change that raised them.
+    if (
+      dispatching &&
+      (message.event === 'inventory/changed' || message.event === 'webhooks/changed')
+    ) {
+      dispatcher.wake();
+    }
+  });
   let api: FastifyInstance | null = null;
   const readDataVersion = db.prepare('PRAGMA data_version').pluck();
   const responseCache = createResponseCache();
@@ -159,6 +195,18 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     'keys/create': (input) => keys.create(input),
     'keys/revoke': ({ id }) => keys.revoke(id),
     'api/status': () => apiStatus,
+    'webhooks/list': (input) => webhooks.list(input),
+    'webhooks/create': (input) => webhooks.create(input),
+    'webhooks/update': ({ id, ...patch }) => webhooks.update(id, patch),
+    'webhooks/delete': ({ id }) => webhooks.delete(id),
+    'webhooks/secret': ({ id }) => webhooks.secret(id),
+    'webhooks/rotateSecret': ({ id }) => webhooks.rotateSecret(id),
+    'webhooks/test': ({ id }) => webhooks.test(id),
+    'webhooks/deliveries': (input) => webhooks.deliveries(input),
+    'webhooks/attempts': ({ entrega }) => webhooks.attempts(entrega),
+    'webhooks/resend': ({ entrega }) => webhooks.resend(entrega),
+    'webhooks/resendFailed': ({ webhook, desde, hasta }) =>
+      webhooks.resendFailed(webhook, { desde, hasta }),
     'settings/get': () => settings.get(),
     'settings/update': (patch) => {
       const next = settings.update(patch);
@@ -202,9 +250,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     db,
     services,
     apiStatus: () => apiStatus,
+    dispatcher,
     async start(startOptions = {}) {
       prune();
       timers.push(setInterval(() => services.idempotency.prune(), PRUNE_INTERVAL_MS).unref());
+      if (startOptions.webhooks !== false) {
+        dispatching = true;
+        dispatcher.start();
+      }
       if (startOptions.api !== false) {
         const host = startOptions.api?.host ?? settings.get().apiHost;
         const port = startOptions.api?.port ?? settings.get().apiPort;
@@ -251,6 +304,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       stopped = true;
       timers.forEach(clearInterval);
       await api?.close();
+      dispatching = false;
+      await dispatcher.stop();
       log.close();
       db.close();
     },

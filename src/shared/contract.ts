@@ -8,10 +8,14 @@ import {
   MOVEMENT_STATES,
   MOVEMENT_TYPES,
   ALERT_STATES,
+  DELIVERY_STATES,
   type ApiKey,
   type ApiServerStatus,
   type AppInfo,
   type CreatedApiKey,
+  type Webhook,
+  type WebhookAttempt,
+  type WebhookDelivery,
   type Article,
   type ArticleSummary,
   type LogEntry,
@@ -97,6 +101,27 @@ export const createApiKeyInput = z
   })
   .strict();
 
+const webhookUrl = z
+  .string()
+  .trim()
+  .max(2000)
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+    } catch {
+      return false;
+    }
+  }, 'Debe ser una URL http:// o https:// completa');
+const webhookEvents = z
+  .array(z.enum(EVENT_TYPES))
+  .min(1, 'Elija al menos un evento')
+  .max(EVENT_TYPES.length);
+
+export const webhookInput = z
+  .object({ nombre: requiredText(100), url: webhookUrl, eventos: webhookEvents })
+  .strict();
+
 export const contract = {
   'app/info': handler<AppInfo>()(z.object({}).strict()),
 
@@ -170,6 +195,38 @@ export const contract = {
   'keys/create': handler<CreatedApiKey>()(createApiKeyInput),
   'keys/revoke': handler<ApiKey>()(z.object({ id }).strict()),
 
+  'webhooks/list': handler<Page<Webhook>>()(z.object({ ...paging }).strict()),
+  'webhooks/create': handler<Webhook & { secreto: string }>()(webhookInput),
+  'webhooks/update': handler<Webhook>()(
+    z
+      .object({
+        id,
+        nombre: requiredText(100).optional(),
+        url: webhookUrl.optional(),
+        eventos: webhookEvents.optional(),
+        activo: z.boolean().optional(),
+      })
+      .strict(),
+  ),
+  'webhooks/delete': handler<{ id: number }>()(z.object({ id }).strict()),
+  'webhooks/secret': handler<{ secreto: string; secreto_anterior: string | null }>()(
+    z.object({ id }).strict(),
+  ),
+  'webhooks/rotateSecret': handler<{ secreto: string; rotacion_hasta: string }>()(
+    z.object({ id }).strict(),
+  ),
+  'webhooks/test': handler<WebhookDelivery>()(z.object({ id }).strict()),
+  'webhooks/deliveries': handler<Page<WebhookDelivery>>()(
+    z
+      .object({ webhook: id.optional(), estado: z.enum(DELIVERY_STATES).optional(), ...paging })
+      .strict(),
+  ),
+  'webhooks/attempts': handler<WebhookAttempt[]>()(z.object({ entrega: id }).strict()),
+  'webhooks/resend': handler<WebhookDelivery>()(z.object({ entrega: id }).strict()),
+  'webhooks/resendFailed': handler<{ reenviadas: number }>()(
+    z.object({ webhook: id, desde: isoDate.optional(), hasta: isoDate.optional() }).strict(),
+  ),
+
   'api/status': handler<ApiServerStatus>()(z.object({}).strict()),
 
   'settings/get': handler<Settings>()(z.object({}).strict()),
@@ -197,6 +254,8 @@ export interface PushEvents {
   'settings/changed': Settings;
   /** A key was created, revoked or used for the first time in a while. */
   'keys/changed': { id: number };
+  /** An endpoint or one of its deliveries changed (created, delivered, failed, disabled). */
+  'webhooks/changed': { id: number };
 }
 export type PushEventName = keyof PushEvents;
 export const PUSH_EVENT_NAMES: PushEventName[] = [
@@ -204,6 +263,7 @@ export const PUSH_EVENT_NAMES: PushEventName[] = [
   'logs/appended',
   'settings/changed',
   'keys/changed',
+  'webhooks/changed',
 ];
 /** One push event; a union discriminated by `event`, so checking it narrows the payload. */
 export type PushMessage<K extends PushEventName = PushEventName> = {

@@ -178,6 +178,51 @@ export interface ApiServerStatus {
   error: string | null;
 }
 
+export const DELIVERY_STATES = ['PENDIENTE', 'EN_CURSO', 'ENTREGADO', 'FALLIDO'] as const;
+export type DeliveryState = (typeof DELIVERY_STATES)[number];
+
+/** A registered webhook endpoint. Its secret is only returned by `webhooks/secret`. */
+export interface Webhook {
+  id: number;
+  nombre: string;
+  url: string;
+  eventos: EventType[];
+  activo: boolean;
+  motivo_desactivacion: string | null;
+  fallos_consecutivos: number;
+  fallando_desde: string | null;
+  /** Until when the previous secret still signs, after a rotation. */
+  rotacion_hasta: string | null;
+  fecha_creacion: string;
+  fecha_actualizacion: string;
+  /** Delivery counts by state. */
+  entregas: Record<DeliveryState, number>;
+}
+
+export interface WebhookDelivery {
+  id: number;
+  webhook: number;
+  evento_id: string;
+  evento: string;
+  estado: DeliveryState;
+  intentos: number;
+  proximo_intento: string | null;
+  ultimo_status: number | null;
+  ultimo_error: string | null;
+  fecha_creacion: string;
+  fecha_entrega: string | null;
+}
+
+export interface WebhookAttempt {
+  id: number;
+  numero: number;
+  fecha: string;
+  status: number | null;
+  cuerpo_respuesta: string | null;
+  duracion_ms: number | null;
+  error: string | null;
+}
+
 export interface AppInfo {
   version: string;
   data_dir: string;

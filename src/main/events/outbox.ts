@@ -24,7 +24,11 @@ interface EventRow {
   datos: string;
 }
 
-export function createOutbox(db: Db): Outbox {
+/**
+ * `fanOut` runs inside the same transaction as the event: the webhook deliveries of an event
+ * exist exactly when the event does.
+ */
+export function createOutbox(db: Db, fanOut?: (event: OutboxEvent, now: Date) => void): Outbox {
   const insert = db.prepare('INSERT INTO events (id, evento, fecha, datos) VALUES (?, ?, ?, ?)');
   return {
     append(evento, datos, now) {
@@ -34,6 +38,7 @@ export function createOutbox(db: Db): Outbox {
       }
       const event: OutboxEvent = { id: newEventId(now), evento, fecha: now.toISOString(), datos };
       insert.run(event.id, evento, event.fecha, JSON.stringify(datos));
+      fanOut?.(event, now);
       return event;
     },
     list({ evento, page, page_size }) {

@@ -1,0 +1,362 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { Agent, request, type Dispatcher } from 'undici';
+import type { Db } from '../db/open';
+import type { Clock } from '../clock';
+import type { IntegrationLog } from '../logs/integration-log';
+import type { Logger } from '../logger';
+import { redactText } from '../logs/redact';
+import { signatureHeaders } from './signing';
+import { nextDelay, parseRetryAfter } from './schedule';
+
+export interface DispatcherOptions {
+  db: Db;
+  clock: Clock;
+  log: IntegrationLog;
+  logger: Logger;
+  /** Called when an endpoint's state or one of its deliveries changed. */
+  onChange?: (webhookId: number) => void;
+  /** Called when an endpoint is disabled, with the reason (banner / desktop notification). */
+  onDisabled?: (webhook: { id: number; nombre: string; motivo: string }) => void;
+  timeoutMs?: number;
+  perEndpoint?: number;
+  maxInFlight?: number;
+  leaseMs?: number;
+  /** An endpoint failing continuously for this long is disabled (default 5 days). */
+  disableAfterMs?: number;
+  pollMs?: number;
+  random?: () => number;
+  /** The HTTP client; tests and the benchmark may pass their own. */
+  dispatcher?: Dispatcher;
+}
+
+interface Claimed {
+  id: number;
+  webhook_id: number;
+  evento_id: string;
+  evento: string;
+  cuerpo: string;
+  intentos: number;
+  url: string;
+  nombre: string;
+  secreto: string;
+  secreto_anterior: string | null;
+  secreto_anterior_hasta: string | null;
+  fallando_desde: string | null;
+}
+
+interface Outcome {
+  status: number | null;
+  body: string | null;
+  error: string | null;
+  retryAfterMs: number | null;
+  durationMs: number;
+}
+
+const RESPONSE_PREVIEW_BYTES = 4096;
+
+/**
+ * Delivers webhook rows from the durable queue. Rows are claimed with a lease inside one SQLite
+ * write transaction, so two dispatchers on one data directory never send the same attempt, and a
+ * process that dies mid-delivery leaves rows whose lease expires and are claimed again.
+ */
+export function createWebhookDispatcher(options: DispatcherOptions) {
+  const { db, clock, log, logger } = options;
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const perEndpoint = options.perEndpoint ?? 4;
+  const maxInFlight = options.maxInFlight ?? 64;
+  const leaseMs = options.leaseMs ?? Math.max(60_000, timeoutMs * 3);
+  const disableAfterMs = options.disableAfterMs ?? 5 * 24 * 60 * 60 * 1000;
+  const random = options.random ?? Math.random;
+  const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  const http =
+    options.dispatcher ??
+    new Agent({
+      connections: perEndpoint,
+      keepAliveTimeout: 10_000,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+    });
+
+  const claim =
+    db.prepare(`UPDATE webhook_deliveries SET estado = 'EN_CURSO', lease_hasta = @lease, lease_owner = @owner
+    WHERE id IN (
+      SELECT id FROM (
+        SELECT d.id, ROW_NUMBER() OVER (PARTITION BY d.webhook_id ORDER BY d.proximo_intento, d.id) AS n,
+          (SELECT count(*) FROM webhook_deliveries b WHERE b.webhook_id = d.webhook_id
+             AND b.estado = 'EN_CURSO' AND b.lease_hasta > @now) AS busy
+        FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id AND w.activo = 1
+        WHERE (d.estado = 'PENDIENTE' AND d.proximo_intento <= @now)
+           OR (d.estado = 'EN_CURSO' AND d.lease_hasta <= @now)
+      ) WHERE n + busy <= @perEndpoint
+      ORDER BY id LIMIT @limit)
+    RETURNING id`);
+  const load =
+    db.prepare(`SELECT d.id, d.webhook_id, d.evento_id, d.evento, d.cuerpo, d.intentos, w.url, w.nombre,
+    w.secreto, w.secreto_anterior, w.secreto_anterior_hasta, w.fallando_desde
+    FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id WHERE d.id = ?`);
+  const insertAttempt =
+    db.prepare(`INSERT INTO webhook_attempts (delivery_id, numero, fecha, status,
+    cuerpo_respuesta, duracion_ms, error) VALUES (?, ?, ?, ?, ?, ?, ?)`);
+  const delivered =
+    db.prepare(`UPDATE webhook_deliveries SET estado = 'ENTREGADO', intentos = intentos + 1,
+    fecha_entrega = @now, ultimo_status = @status, ultimo_error = NULL, lease_hasta = NULL, lease_owner = NULL
+    WHERE id = @id AND lease_owner = @owner`);
+  const retry = db.prepare(`UPDATE webhook_deliveries SET estado = @estado, intentos = intentos + 1,
+    proximo_intento = @next, ultimo_status = @status, ultimo_error = @error, lease_hasta = NULL, lease_owner = NULL
+    WHERE id = @id AND lease_owner = @owner`);
+  const healthy = db.prepare(
+    `UPDATE webhooks SET fallos_consecutivos = 0, fallando_desde = NULL WHERE id = ?`,
+  );
+  const unhealthy = db.prepare(`UPDATE webhooks SET fallos_consecutivos = fallos_consecutivos + 1,
+    fallando_desde = coalesce(fallando_desde, ?) WHERE id = ?`);
+  const disable =
+    db.prepare(`UPDATE webhooks SET activo = 0, motivo_desactivacion = ?, fecha_actualizacion = ?
+    WHERE id = ? AND activo = 1`);
+
+  const inFlight = new Set<Promise<void>>();
+  let timer: NodeJS.Timeout | null = null;
+  let running = false;
+  let stopped = true;
+  let wakeRequested = false;
+
+  async function send(row: Claimed): Promise<Outcome> {
+    const now = clock.now();
+    const rotating =
+      row.secreto_anterior !== null && (row.secreto_anterior_hasta ?? '') > now.toISOString();
+    const headers = {
+      'Content-Type': 'application/json',
+      'User-Agent': 'GSIH-Integraciones-Webhooks/1',
+      ...signatureHeaders(
+        { current: row.secreto, previous: rotating ? row.secreto_anterior : null },
+        row.evento_id,
+        Math.floor(now.getTime() / 1000),
+        row.cuerpo,
+      ),
+    };
+    const started = performance.now();
+    try {
+      const response = await request(row.url, {
+        method: 'POST',
+        headers,
+        body: row.cuerpo,
+        dispatcher: http,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      const body = await readPreview(response.body);
+      return {
+        status: response.statusCode,
+        body,
+        error: null,
+        retryAfterMs:
+          response.statusCode === 429 || response.statusCode === 503
+            ? parseRetryAfter(response.headers['retry-after'], clock.now())
+            : null,
+        durationMs: Math.round(performance.now() - started),
+      };
+    } catch (error) {
+      return {
+        status: null,
+        body: null,
+        error: describe(error, timeoutMs),
+        retryAfterMs: null,
+        durationMs: Math.round(performance.now() - started),
+      };
+    }
+  }
+
+  const record = db.transaction((row: Claimed, outcome: Outcome) => {
+    const now = clock.now();
+    const iso = now.toISOString();
+    const attempt = row.intentos + 1;
+    insertAttempt.run(
+      row.id,
+      attempt,
+      iso,
+      outcome.status,
+      outcome.body,
+      outcome.durationMs,
+      outcome.error,
+    );
+    const ok = outcome.status !== null && outcome.status >= 200 && outcome.status < 300;
+    const error = ok ? null : (outcome.error ?? `El receptor respondió ${outcome.status}`);
+    if (ok) {
+      delivered.run({ now: iso, status: outcome.status, id: row.id, owner });
+      healthy.run(row.webhook_id);
+      return null;
+    }
+    const delay = nextDelay(attempt, outcome.retryAfterMs, random);
+    retry.run({
+      estado: delay === null ? 'FALLIDO' : 'PENDIENTE',
+      next: new Date(now.getTime() + (delay ?? 0)).toISOString(),
+      status: outcome.status,
+      error,
+      id: row.id,
+      owner,
+    });
+    unhealthy.run(iso, row.webhook_id);
+    let motivo: string | null = null;
+    if (outcome.status === 410) motivo = 'El receptor respondió 410 Gone: ya no acepta entregas.';
+    const failingSince = row.fallando_desde ?? iso;
+    if (!motivo && now.getTime() - Date.parse(failingSince) >= disableAfterMs) {
+      motivo = `Falla sin interrupción desde ${failingSince}.`;
+    }
+    if (motivo && disable.run(motivo, iso, row.webhook_id).changes > 0) return motivo;
+    return null;
+  });
+
+  async function deliver(id: number): Promise<void> {
+    const row = load.get(id) as Claimed | undefined;
+    if (!row) return;
+    const outcome = await send(row);
+    let disabledReason: string | null = null;
+    try {
+      disabledReason = record(row, outcome);
+    } catch (error) {
+      // The lease will expire and the delivery will be attempted again: at least once, never lost.
+      logger.error(`webhook delivery ${id}: could not record the attempt`, error);
+      return;
+    }
+    const ok = outcome.status !== null && outcome.status >= 200 && outcome.status < 300;
+    log.write({
+      sistema: `Webhook ${row.nombre}`,
+      tipo: `webhook ${row.evento}`,
+      estado: ok ? 'OK' : 'ERROR',
+      datos_enviados: {
+        url: row.url,
+        evento_id: row.evento_id,
+        evento: row.evento,
+        intento: row.intentos + 1,
+      },
+      datos_recibidos: { status: outcome.status, cuerpo: outcome.body },
+      error: ok ? null : (outcome.error ?? `El receptor respondió ${outcome.status}`),
+      duracion_ms: outcome.durationMs,
+    });
+    options.onChange?.(row.webhook_id);
+    if (disabledReason)
+      options.onDisabled?.({ id: row.webhook_id, nombre: row.nombre, motivo: disabledReason });
+  }
+
+  /** Claims what is due (within the concurrency limits) and starts sending it. */
+  function claimAndSend(): number {
+    const free = maxInFlight - inFlight.size;
+    if (free <= 0) return 0;
+    const now = clock.now();
+    const ids = claim
+      .all({
+        now: now.toISOString(),
+        lease: new Date(now.getTime() + leaseMs).toISOString(),
+        owner,
+        perEndpoint,
+        limit: free,
+      })
+      .map((r) => (r as { id: number }).id);
+    for (const id of ids) {
+      const task = deliver(id).finally(() => {
+        inFlight.delete(task);
+        if (!stopped) wake();
+      });
+      inFlight.add(task);
+    }
+    return ids.length;
+  }
+
+  function schedule(ms: number) {
+    if (stopped) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(tick, ms);
+    timer.unref();
+  }
+
+  function tick() {
+    timer = null;
+    if (running) {
+      wakeRequested = true;
+      return;
+    }
+    running = true;
+    try {
+      claimAndSend();
+    } catch (error) {
+      logger.error('webhook dispatcher: claim failed', error);
+    } finally {
+      running = false;
+    }
+    if (wakeRequested) {
+      wakeRequested = false;
+      schedule(0);
+    } else schedule(options.pollMs ?? 500);
+  }
+
+  function wake() {
+    schedule(0);
+  }
+
+  return {
+    owner,
+    /** Claims and sends everything due now, waiting for it (tests, `gsih webhooks test`). */
+    async runOnce(): Promise<number> {
+      let total = 0;
+      for (;;) {
+        const claimed = claimAndSend();
+        total += claimed;
+        if (inFlight.size === 0) return total;
+        await Promise.race(inFlight);
+        if (claimed === 0 && inFlight.size === 0) return total;
+      }
+    },
+    async drain(): Promise<void> {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+    start() {
+      stopped = false;
+      wake();
+    },
+    wake,
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      timer = null;
+      await Promise.allSettled([...inFlight]);
+      if (!options.dispatcher) await (http as Agent).close();
+    },
+  };
+}
+
+async function readPreview(
+  body: AsyncIterable<Buffer> & { destroy?: () => void },
+): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    chunks.push(chunk);
+    size += chunk.length;
+    if (size >= RESPONSE_PREVIEW_BYTES) {
+      body.destroy?.();
+      break;
+    }
+  }
+  return redactText(Buffer.concat(chunks).subarray(0, RESPONSE_PREVIEW_BYTES).toString('utf8'));
+}
+
+function describe(error: unknown, timeoutMs: number): string {
+  const err = error as {
+    name?: string;
+    code?: string;
+    message?: string;
+    cause?: { code?: string };
+  };
+  const code = err.code ?? err.cause?.code;
+  if (
+    err.name === 'TimeoutError' ||
+    code === 'UND_ERR_HEADERS_TIMEOUT' ||
+    code === 'UND_ERR_BODY_TIMEOUT'
+  ) {
+    return `Sin respuesta en ${timeoutMs / 1000} s`;
+  }
+  if (code === 'ECONNREFUSED') return 'Conexión rechazada: el receptor no está escuchando';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return 'No se encuentra el servidor del receptor';
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'El receptor cerró la conexión';
+  return `Error de red: ${code ?? err.message ?? 'desconocido'}`;
+}
