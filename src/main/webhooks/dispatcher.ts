@@ -209,7 +209,7 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
     const row = load.get(id) as Claimed | undefined;
     if (!row) return;
     const outcome = await send(row);
-    let disabledReason: string | null = null;
+    let disabledReason: string | null;
     try {
       disabledReason = record(row, outcome);
     } catch (error) {
