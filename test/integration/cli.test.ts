@@ -1,4 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/main/cli/serve';
@@ -127,6 +129,84 @@ describe('gsih command line', () => {
     expect(result.stderr).not.toMatch(/SqliteError|at /);
     expect(readFileSync(file).equals(before)).toBe(true);
     expect(existsSync(`${file}-wal`)).toBe(false);
+  });
+
+  it('manages webhooks: add, list, test, resend and rotate-secret', async () => {
+    const hits: string[] = [];
+    let status = 204;
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        hits.push(body);
+        res.writeHead(status).end();
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/gsih`;
+    try {
+      const added = await inDir(
+        'webhooks',
+        'add',
+        '--nombre',
+        'Compras',
+        '--url',
+        url,
+        '--eventos',
+        'stock_bajo,alerta_generada',
+        '--json',
+      );
+      expect(added.code).toBe(0);
+      const hook = JSON.parse(added.stdout);
+      expect(hook).toMatchObject({
+        id: 1,
+        nombre: 'Compras',
+        url,
+        eventos: ['stock_bajo', 'alerta_generada'],
+        activo: true,
+      });
+      expect(hook.secreto).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+
+      const tested = await inDir('webhooks', 'test', '1');
+      expect(tested).toMatchObject({ code: 0 });
+      expect(tested.stdout).toMatch(/entregada: el receptor respondió 204/);
+      expect(JSON.parse(hits[0]!)).toMatchObject({ evento: 'ping', datos: { webhook: { id: 1 } } });
+
+      status = 500;
+      const resent = await inDir('webhooks', 'resend', '1');
+      expect(resent.code).toBe(1);
+      expect(resent.stdout).toMatch(/no entregada: El receptor respondió 500\. Se reintentará/);
+      expect(JSON.parse(hits[1]!).id).toBe(JSON.parse(hits[0]!).id);
+
+      const listed = await inDir('webhooks', 'list');
+      expect(listed.stdout).toMatch(
+        /Compras\s+http:\/\/127\.0\.0\.1:\d+\/gsih\s+stock_bajo,alerta_generada\s+entregadas 0, pendientes 1, fallidas 0/,
+      );
+
+      const rotated = JSON.parse((await inDir('webhooks', 'rotate-secret', '1', '--json')).stdout);
+      expect(rotated.secreto).not.toBe(hook.secreto);
+
+      expect(
+        (await inDir('webhooks', 'add', '--nombre', 'x', '--url', url, '--eventos', 'todo')).code,
+      ).toBe(2);
+      const badUrl = await inDir(
+        'webhooks',
+        'add',
+        '--nombre',
+        'x',
+        '--url',
+        'ftp://x',
+        '--eventos',
+        'stock_bajo',
+      );
+      expect(badUrl).toMatchObject({ code: 1 });
+      expect(badUrl.stderr).toMatch(/url/);
+      expect((await inDir('webhooks', 'test', '99')).stderr).toBe(
+        'gsih: No existe el webhook 99\n',
+      );
+    } finally {
+      await new Promise((r) => receiver.close(r));
+    }
   });
 
   describe('serve', () => {

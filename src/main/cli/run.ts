@@ -1,5 +1,13 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { API_SCOPES, MOVEMENT_STATES, type ApiKey, type Movement } from '../../shared/domain';
+import {
+  API_SCOPES,
+  EVENT_TYPES,
+  MOVEMENT_STATES,
+  type ApiKey,
+  type Movement,
+  type Webhook,
+  type WebhookDelivery,
+} from '../../shared/domain';
 import { AppError, serializeError } from '../../shared/errors';
 import type { HandlerName, HandlerResult } from '../../shared/contract';
 import { createCore, type Core } from '../core';
@@ -91,6 +99,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return await movements(rest, io, out);
       case 'keys':
         return await apiKeys(rest, io, out);
+      case 'webhooks':
+        return await webhookCommands(rest, io, out);
       default:
         throw new UsageError(`Orden desconocida: ${command}`);
     }
@@ -394,6 +404,152 @@ async function apiKeys(args: string[], io: CliIo, out: (l: string) => void): Pro
     default:
       throw new UsageError(
         verb ? `Acción desconocida: keys ${verb}` : 'Falta la acción: create, list o revoke',
+      );
+  }
+}
+
+function webhookLine(w: Webhook): string {
+  return [
+    String(w.id).padStart(4),
+    (w.activo ? 'activo' : 'desactivado').padEnd(11),
+    w.nombre.padEnd(20),
+    w.url.padEnd(40),
+    w.eventos.join(','),
+    `entregadas ${w.entregas.ENTREGADO}, pendientes ${w.entregas.PENDIENTE + w.entregas.EN_CURSO}, fallidas ${w.entregas.FALLIDO}`,
+  ].join('  ');
+}
+
+function deliveryOutcome(d: WebhookDelivery): string {
+  if (d.estado === 'ENTREGADO')
+    return `Entrega ${d.id} (${d.evento}) entregada: el receptor respondió ${d.ultimo_status}.`;
+  if (d.estado === 'FALLIDO')
+    return `Entrega ${d.id} (${d.evento}) fallida: ${d.ultimo_error ?? 'sin respuesta'}.`;
+  if (d.intentos > 0) {
+    return `Entrega ${d.id} (${d.evento}) no entregada: ${d.ultimo_error ?? `status ${d.ultimo_status}`}. Se reintentará el ${d.proximo_intento}.`;
+  }
+  return `Entrega ${d.id} (${d.evento}) en cola.`;
+}
+
+/**
+ * Queues a delivery; when no process serves this data directory, this command delivers what is
+ * due itself (leases make that safe) so the answer is the receiver's.
+ */
+async function deliverIfNotServed(
+  core: Core,
+  dataDir: string,
+  delivery: WebhookDelivery,
+): Promise<{ delivery: WebhookDelivery; served: boolean }> {
+  if (readServeLock(dataDir)) return { delivery, served: true };
+  await core.dispatcher.runOnce();
+  const [current] = core.services.webhooks
+    .deliveries({ webhook: delivery.webhook, page: 1, page_size: 500 })
+    .items.filter((d) => d.id === delivery.id);
+  return { delivery: current ?? delivery, served: false };
+}
+
+async function webhookCommands(
+  args: string[],
+  io: CliIo,
+  out: (l: string) => void,
+): Promise<number> {
+  const [verb, ...rest] = args;
+  const { values, positionals } = parse(rest, {
+    nombre: { type: 'string' },
+    url: { type: 'string' },
+    eventos: { type: 'string' },
+  });
+  if (helpRequested(values, out)) return EXIT_OK;
+  const dataDir = resolveDataDir(values['data-dir'], io.env);
+  const oneId = (what: string) => {
+    if (positionals.length !== 1) throw new UsageError(`webhooks ${verb} necesita ${what}`);
+    return positiveInt(positionals[0], what);
+  };
+
+  switch (verb) {
+    case 'add': {
+      if (positionals.length) throw new UsageError(`Argumento inesperado: ${positionals[0]}`);
+      if (!values.nombre || !values.url || !values.eventos) {
+        throw new UsageError('webhooks add necesita --nombre, --url y --eventos');
+      }
+      const eventos = values.eventos
+        .split(',')
+        .map((e) => e.trim())
+        .filter(Boolean);
+      const unknown = eventos.filter((e) => !(EVENT_TYPES as readonly string[]).includes(e));
+      if (unknown.length)
+        throw new UsageError(
+          `Eventos desconocidos: ${unknown.join(', ')} (válidos: ${EVENT_TYPES.join(', ')})`,
+        );
+      const created = await withCore(dataDir, io, (core) =>
+        call(core, 'webhooks/create', { nombre: values.nombre, url: values.url, eventos }),
+      );
+      if (values.json) {
+        out(JSON.stringify(created, null, 2));
+        return EXIT_OK;
+      }
+      out(`Webhook ${created.id} creado: ${created.url} recibirá ${created.eventos.join(', ')}.`);
+      out(`Secreto de firma: ${created.secreto}`);
+      out(
+        'Se puede volver a ver con la página Webhooks. Cómo verificar las firmas: docs/WEBHOOKS.md.',
+      );
+      return EXIT_OK;
+    }
+    case 'list': {
+      if (positionals.length) throw new UsageError(`Argumento inesperado: ${positionals[0]}`);
+      const page = await withCore(dataDir, io, (core) =>
+        call(core, 'webhooks/list', { page_size: 500 }),
+      );
+      if (values.json) {
+        out(JSON.stringify(page.items, null, 2));
+        return EXIT_OK;
+      }
+      if (page.items.length === 0) {
+        out(
+          'No hay webhooks. Añada uno con: gsih webhooks add --nombre N --url U --eventos stock_bajo',
+        );
+        return EXIT_OK;
+      }
+      page.items.forEach((w) => {
+        out(webhookLine(w));
+        if (!w.activo && w.motivo_desactivacion) out(`      motivo: ${w.motivo_desactivacion}`);
+      });
+      return EXIT_OK;
+    }
+    case 'test':
+    case 'resend': {
+      const id = oneId(verb === 'test' ? 'el ID del webhook' : 'el ID de la entrega');
+      const result = await withCore(dataDir, io, async (core) => {
+        const queued =
+          verb === 'test'
+            ? await call(core, 'webhooks/test', { id })
+            : await call(core, 'webhooks/resend', { entrega: id });
+        return deliverIfNotServed(core, dataDir, queued);
+      });
+      if (values.json) out(JSON.stringify(result.delivery, null, 2));
+      else if (result.served)
+        out(`Entrega ${result.delivery.id} en cola: el servicio en marcha la enviará ahora.`);
+      else out(deliveryOutcome(result.delivery));
+      return result.served || result.delivery.estado === 'ENTREGADO' ? EXIT_OK : EXIT_FAILED;
+    }
+    case 'rotate-secret': {
+      const id = oneId('el ID del webhook');
+      const rotated = await withCore(dataDir, io, (core) =>
+        call(core, 'webhooks/rotateSecret', { id }),
+      );
+      if (values.json) out(JSON.stringify(rotated, null, 2));
+      else {
+        out(`Nuevo secreto: ${rotated.secreto}`);
+        out(
+          `Hasta ${rotated.rotacion_hasta} cada entrega va firmada con el secreto nuevo y con el anterior.`,
+        );
+      }
+      return EXIT_OK;
+    }
+    default:
+      throw new UsageError(
+        verb
+          ? `Acción desconocida: webhooks ${verb}`
+          : 'Falta la acción: add, list, test, resend o rotate-secret',
       );
   }
 }

@@ -17,6 +17,13 @@ export const USAGE = `Uso: gsih <orden> [opciones]
                                            sola vez (por defecto, solo permisos de lectura).
   keys list [--json]                       Lista las claves (nunca la clave completa).
   keys revoke ID                           Revoca una clave: la próxima petición recibe 401.
+  webhooks add --nombre N --url U --eventos a,b [--json]
+                                           Registra un webhook y muestra su secreto de firma.
+  webhooks list [--json]                   Lista los webhooks y el estado de sus entregas.
+  webhooks test ID                         Envía un evento «ping» de prueba a ese webhook.
+  webhooks resend ENTREGA                  Vuelve a enviar una entrega (mismo webhook-id).
+  webhooks rotate-secret ID                Nuevo secreto; el anterior sigue firmando 24 h.
+  (test y resend: si ningún proceso sirve los datos, la propia orden hace la entrega.)
 
 Opciones comunes:
   --data-dir DIR   Directorio de datos (o GSIH_DATA_DIR; por defecto, el de la aplicación).
