@@ -1,4 +1,4 @@
-import { app, dialog, ipcMain, Menu, session, type BrowserWindow } from 'electron';
+import { app, dialog, ipcMain, Menu, Notification, session, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
 import { IPC_PUSH_CHANNEL, type PushEvents } from '../shared/contract';
 import { serializeError } from '../shared/errors';
@@ -87,6 +87,16 @@ async function startDesktop(): Promise<void> {
     logger: log,
     // Set by `npm start` when it built better-sqlite3 for Electron's ABI.
     nativeBinding: process.env.GSIH_SQLITE_BINDING || undefined,
+    // Staff are told even with the window hidden in the tray; the app also shows a banner.
+    onWebhookDisabled: (webhook) => {
+      if (!Notification.isSupported()) return;
+      const notice = new Notification({
+        title: `Webhook «${webhook.nombre}» desactivado`,
+        body: webhook.motivo,
+      });
+      notice.on('click', () => window && revealWindow(window));
+      notice.show();
+    },
   });
   const running = core;
   // The API listens where Ajustes says; if it cannot (port in use), the app still opens and

@@ -13,6 +13,7 @@ import { InMemoryIpcMain } from './in-memory-ipc';
 // Electron honours these options) is left to a machine with Electron.
 
 interface Recorded {
+  notifications: Array<{ title: string; body: string }>;
   quitEvents: number;
   exitCode: Promise<number>;
   errorBoxes: Array<[string, string]>;
@@ -99,6 +100,16 @@ vi.mock('electron', () => ({
     destroy() {}
   },
   nativeImage: { createFromPath: () => ({ resize: () => ({}) }) },
+  Notification: class {
+    static isSupported() {
+      return true;
+    }
+    constructor(private readonly options: { title: string; body: string }) {}
+    on() {}
+    show() {
+      fake.recorded.notifications.push(this.options);
+    }
+  },
   shell: {
     openExternal: (url: string) => fake.recorded.openExternal(url),
   },
@@ -141,6 +152,7 @@ function createFakeApp(appData: string, exit: (code: number) => void, recorded: 
 function createFakeElectron(appData: string) {
   let exit!: (code: number) => void;
   const recorded: Recorded = {
+    notifications: [],
     quitEvents: 0,
     exitCode: new Promise((resolve) => (exit = resolve)),
     errorBoxes: [],
@@ -284,6 +296,37 @@ describe('desktop main process wiring (src/main/index.ts)', () => {
     const closing = { preventDefault: vi.fn() };
     window!.emit('close', closing);
     expect(closing.preventDefault).not.toHaveBeenCalled();
+  });
+
+  it('tells the staff with a desktop notification when a webhook endpoint is disabled', async () => {
+    const { createServer } = await import('node:http');
+    const receiver = createServer((_req, res) => res.writeHead(410).end());
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    const port = (receiver.address() as { port: number }).port;
+    try {
+      const recorded = createFakeElectron(join(temp, 'appData'));
+      await import('../../../src/main/index');
+      await waitFor(() => recorded.windows.length === 1, 'the window');
+      const indexHtml = resolve('src/main', '../renderer', 'index.html');
+      const fromApp = { senderFrame: { url: pathToFileURL(indexHtml).href, parent: null } };
+      const invoke = (name: string, input: unknown) =>
+        fake.ipcMain.handlers.get(`gsih:${name}`)!(fromApp, input);
+      await invoke('webhooks/create', {
+        nombre: 'Compras',
+        url: `http://127.0.0.1:${port}/`,
+        eventos: ['stock_bajo'],
+      });
+      await invoke('webhooks/test', { id: 1 });
+      await waitFor(() => recorded.notifications.length === 1, 'the notification');
+      expect(recorded.notifications[0]).toEqual({
+        title: 'Webhook «Compras» desactivado',
+        body: 'El receptor respondió 410 Gone: ya no acepta entregas.',
+      });
+      fake.app.quit();
+      expect(await recorded.exitCode).toBe(0);
+    } finally {
+      await new Promise((r) => receiver.close(r));
+    }
   });
 
   it('shows the Spanish reason and exits when another process serves the data directory', async () => {
