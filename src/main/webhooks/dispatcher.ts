@@ -165,58 +165,76 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
     }
   }
 
-  const record = db.transaction((row: Claimed, outcome: Outcome) => {
-    const now = clock.now();
-    const iso = now.toISOString();
-    const attempt = row.intentos + 1;
-    insertAttempt.run(
-      row.id,
-      attempt,
-      iso,
-      outcome.status,
-      outcome.body,
-      outcome.durationMs,
-      outcome.error,
-    );
-    const ok = outcome.status !== null && outcome.status >= 200 && outcome.status < 300;
-    const error = ok ? null : (outcome.error ?? `El receptor respondió ${outcome.status}`);
-    if (ok) {
-      delivered.run({ now: iso, status: outcome.status, id: row.id, owner });
-      healthy.run(row.webhook_id);
-      return null;
-    }
-    const delay = nextDelay(attempt, outcome.retryAfterMs, random);
-    retry.run({
-      estado: delay === null ? 'FALLIDO' : 'PENDIENTE',
-      next: new Date(now.getTime() + (delay ?? 0)).toISOString(),
-      status: outcome.status,
-      error,
-      id: row.id,
-      owner,
-    });
-    unhealthy.run(iso, row.webhook_id);
-    let motivo: string | null = null;
-    if (outcome.status === 410) motivo = 'El receptor respondió 410 Gone: ya no acepta entregas.';
-    const failingSince = row.fallando_desde ?? iso;
-    if (!motivo && now.getTime() - Date.parse(failingSince) >= disableAfterMs) {
-      motivo = `Falla sin interrupción desde ${failingSince}.`;
-    }
-    if (motivo && disable.run(motivo, iso, row.webhook_id).changes > 0) return motivo;
-    return null;
-  });
+  /**
+   * Records an attempt. Returns `lost` when this process no longer holds the lease (it stalled
+   * past it and another dispatcher took the delivery over): that dispatcher's attempt is the one
+   * that counts, so nothing is written here.
+   */
+  const record = db.transaction(
+    (row: Claimed, outcome: Outcome): { lost: boolean; disabled: string | null } => {
+      const now = clock.now();
+      const iso = now.toISOString();
+      const attempt = row.intentos + 1;
+      const ok = outcome.status !== null && outcome.status >= 200 && outcome.status < 300;
+      // The history, the delivery and the log all say why a non-2xx answer failed.
+      const error = ok ? null : (outcome.error ?? `El receptor respondió ${outcome.status}`);
+      const delay = ok ? null : nextDelay(attempt, outcome.retryAfterMs, random);
+      const updated = ok
+        ? delivered.run({ now: iso, status: outcome.status, id: row.id, owner })
+        : retry.run({
+            estado: delay === null ? 'FALLIDO' : 'PENDIENTE',
+            next: new Date(now.getTime() + (delay ?? 0)).toISOString(),
+            status: outcome.status,
+            error,
+            id: row.id,
+            owner,
+          });
+      if (updated.changes === 0) return { lost: true, disabled: null };
+      insertAttempt.run(
+        row.id,
+        attempt,
+        iso,
+        outcome.status,
+        outcome.body,
+        outcome.durationMs,
+        error,
+      );
+      if (ok) {
+        healthy.run(row.webhook_id);
+        return { lost: false, disabled: null };
+      }
+      unhealthy.run(iso, row.webhook_id);
+      let motivo: string | null = null;
+      if (outcome.status === 410) motivo = 'El receptor respondió 410 Gone: ya no acepta entregas.';
+      const failingSince = row.fallando_desde ?? iso;
+      if (!motivo && now.getTime() - Date.parse(failingSince) >= disableAfterMs) {
+        motivo = `Falla sin interrupción desde ${failingSince}.`;
+      }
+      if (motivo && disable.run(motivo, iso, row.webhook_id).changes > 0)
+        return { lost: false, disabled: motivo };
+      return { lost: false, disabled: null };
+    },
+  );
 
   async function deliver(id: number): Promise<void> {
     const row = load.get(id) as Claimed | undefined;
     if (!row) return;
     const outcome = await send(row);
-    let disabledReason: string | null;
+    let recorded: { lost: boolean; disabled: string | null };
     try {
-      disabledReason = record(row, outcome);
+      recorded = record(row, outcome);
     } catch (error) {
       // The lease will expire and the delivery will be attempted again: at least once, never lost.
       logger.error(`webhook delivery ${id}: could not record the attempt`, error);
       return;
     }
+    if (recorded.lost) {
+      logger.warn(
+        `webhook delivery ${id}: lease lost while sending; the new holder's attempt counts`,
+      );
+      return;
+    }
+    const disabledReason = recorded.disabled;
     const ok = outcome.status !== null && outcome.status >= 200 && outcome.status < 300;
     log.write({
       sistema: `Webhook ${row.nombre}`,
@@ -318,7 +336,8 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
       if (timer) clearTimeout(timer);
       timer = null;
       await Promise.allSettled([...inFlight]);
-      if (!options.dispatcher) await (http as Agent).close();
+      // Idempotent: closing an undici Agent twice throws ClientDestroyedError.
+      if (!options.dispatcher && !(http as Agent).closed) await (http as Agent).close();
     },
   };
 }

@@ -282,10 +282,12 @@ export function createWebhookService({
 
     attempts(deliveryId: number): WebhookAttempt[] {
       requireDelivery(deliveryId);
+      // In the order they were made: a resend starts numero at 1 again, so ordering by numero
+      // put the new attempts among the old ones.
       return db
         .prepare(
           `SELECT id, numero, fecha, status, cuerpo_respuesta, duracion_ms, error FROM webhook_attempts
-          WHERE delivery_id = ? ORDER BY numero, id`,
+          WHERE delivery_id = ? ORDER BY id`,
         )
         .all(deliveryId) as WebhookAttempt[];
     },
