@@ -189,6 +189,8 @@ export interface Webhook {
   eventos: EventType[];
   activo: boolean;
   motivo_desactivacion: string | null;
+  /** `sistema`: disabled by the dispatcher (410, failing for days) — the app warns about it. */
+  desactivado_por: 'sistema' | 'personal' | null;
   fallos_consecutivos: number;
   fallando_desde: string | null;
   /** Until when the previous secret still signs, after a rotation. */

@@ -583,6 +583,13 @@ describe('faults and the retry schedule', () => {
     const state = core.services.webhooks.get(gone.id);
     expect(state.activo).toBe(false);
     expect(state.motivo_desactivacion).toMatch(/410/);
+    expect(state.desactivado_por).toBe('sistema');
+    // The deliveries that got the 410 end failed (resendable), not left waiting on the schedule.
+    expect(rows(core, gone.id).map((r) => r.estado)).toEqual(['FALLIDO', 'FALLIDO']);
+    // Switching it off by hand is the staff's own decision: no warning for that.
+    core.services.webhooks.update(other.id, { activo: false });
+    expect(core.services.webhooks.get(other.id).desactivado_por).toBe('personal');
+    core.services.webhooks.update(other.id, { activo: true });
     expect(ctx.disabled).toEqual([
       { id: gone.id, nombre: 'gone', motivo: state.motivo_desactivacion },
     ]);

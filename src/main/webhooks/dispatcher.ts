@@ -111,7 +111,7 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
   const unhealthy = db.prepare(`UPDATE webhooks SET fallos_consecutivos = fallos_consecutivos + 1,
     fallando_desde = coalesce(fallando_desde, ?) WHERE id = ?`);
   const disable =
-    db.prepare(`UPDATE webhooks SET activo = 0, motivo_desactivacion = ?, fecha_actualizacion = ?
+    db.prepare(`UPDATE webhooks SET activo = 0, motivo_desactivacion = ?, desactivado_por = 'sistema', fecha_actualizacion = ?
     WHERE id = ? AND activo = 1`);
 
   const inFlight = new Set<Promise<void>>();
@@ -178,7 +178,9 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
       const ok = outcome.status !== null && outcome.status >= 200 && outcome.status < 300;
       // The history, the delivery and the log all say why a non-2xx answer failed.
       const error = ok ? null : (outcome.error ?? `El receptor respondió ${outcome.status}`);
-      const delay = ok ? null : nextDelay(attempt, outcome.retryAfterMs, random);
+      // A 410 says the receiver is gone: this delivery ends here (resendable), the endpoint stops.
+      const delay =
+        ok || outcome.status === 410 ? null : nextDelay(attempt, outcome.retryAfterMs, random);
       const updated = ok
         ? delivered.run({ now: iso, status: outcome.status, id: row.id, owner })
         : retry.run({

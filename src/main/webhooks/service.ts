@@ -26,6 +26,7 @@ interface WebhookRow {
   secreto_anterior_hasta: string | null;
   activo: number;
   motivo_desactivacion: string | null;
+  desactivado_por: 'sistema' | 'personal' | null;
   fallos_consecutivos: number;
   fallando_desde: string | null;
   fecha_creacion: string;
@@ -89,6 +90,7 @@ export function createWebhookService({
       eventos: JSON.parse(row.eventos) as EventType[],
       activo: row.activo === 1,
       motivo_desactivacion: row.motivo_desactivacion,
+      desactivado_por: row.activo === 1 ? null : row.desactivado_por,
       fallos_consecutivos: row.fallos_consecutivos,
       fallando_desde: row.fallando_desde,
       rotacion_hasta: rotating ? row.secreto_anterior_hasta : null,
@@ -178,6 +180,7 @@ export function createWebhookService({
       db.prepare(
         `UPDATE webhooks SET nombre = @nombre, url = @url, eventos = @eventos, activo = @activo,
         motivo_desactivacion = CASE WHEN @activo = 1 THEN NULL WHEN @activo = 0 AND activo = 1 THEN @motivo ELSE motivo_desactivacion END,
+        desactivado_por = CASE WHEN @activo = 1 THEN NULL WHEN @activo = 0 AND activo = 1 THEN 'personal' ELSE desactivado_por END,
         fallos_consecutivos = CASE WHEN @reenabled THEN 0 ELSE fallos_consecutivos END,
         fallando_desde = CASE WHEN @reenabled THEN NULL ELSE fallando_desde END,
         fecha_actualizacion = @now WHERE id = @id`,

@@ -5,6 +5,8 @@ const LOCALES: Record<string, string> = { es: 'es-ES', en: 'en-GB' };
 
 export interface Formatters {
   dateTime(iso: string | null | undefined): string;
+  /** To the second, for what happens seconds apart (webhook attempts and their retries). */
+  dateTimeSeconds(iso: string | null | undefined): string;
   /** The day only, for dates where the time says little (a key's creation or expiry). */
   date(iso: string | null | undefined): string;
   number(value: number | null | undefined): string;
@@ -22,6 +24,14 @@ export function useFormatters(): Formatters {
       hour: '2-digit',
       minute: '2-digit',
     });
+    const secondsFormat = new Intl.DateTimeFormat(locale, {
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
     const dayFormat = new Intl.DateTimeFormat(locale, {
       year: 'numeric',
       month: '2-digit',
@@ -30,6 +40,7 @@ export function useFormatters(): Formatters {
     const numberFormat = new Intl.NumberFormat(locale, { maximumFractionDigits: 3 });
     return {
       dateTime: (iso) => (iso ? dateFormat.format(new Date(iso)) : '—'),
+      dateTimeSeconds: (iso) => (iso ? secondsFormat.format(new Date(iso)) : '—'),
       date: (iso) => (iso ? dayFormat.format(new Date(iso)) : '—'),
       number: (value) => (value === null || value === undefined ? '—' : numberFormat.format(value)),
     };

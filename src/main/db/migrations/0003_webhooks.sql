@@ -12,6 +12,8 @@ CREATE TABLE webhooks (
   secreto_anterior_hasta TEXT,
   activo                 INTEGER NOT NULL DEFAULT 1 CHECK (activo IN (0, 1)),
   motivo_desactivacion   TEXT,
+  -- Who switched it off: the dispatcher (the staff must be told) or the staff themselves.
+  desactivado_por        TEXT CHECK (desactivado_por IN ('sistema', 'personal')),
   fallos_consecutivos    INTEGER NOT NULL DEFAULT 0,
   fallando_desde         TEXT,
   fecha_creacion         TEXT    NOT NULL,

@@ -24,6 +24,10 @@ export function useLiveUpdates(): void {
         case 'keys/changed':
           void queryClient.invalidateQueries({ queryKey: ['keys'] });
           break;
+        case 'webhooks/changed':
+          // Deliveries progressing, an endpoint disabled by the dispatcher, a rotated secret.
+          void queryClient.invalidateQueries({ queryKey: ['webhooks'] });
+          break;
         case 'settings/changed': {
           const settings = (message as PushMessage<'settings/changed'>).payload;
           queryClient.setQueryData(handlerQueryKey('settings/get', {}), settings);

@@ -12,20 +12,23 @@ import { ApiKeysPage } from '../pages/keys/ApiKeysPage';
 import { LogsPage } from '../pages/logs/LogsPage';
 import { MissingTokenPage } from '../pages/MissingTokenPage';
 import { SettingsPage } from '../pages/settings/SettingsPage';
+import { WebhooksPage } from '../pages/webhooks/WebhooksPage';
 import { ConnectionStatus } from './ConnectionStatus';
-import { BoxIcon, KeyIcon, ListIcon, SettingsIcon } from './icons';
+import { DisabledWebhooksBanner } from './DisabledWebhooksBanner';
+import { BoxIcon, KeyIcon, ListIcon, SettingsIcon, WebhookIcon } from './icons';
 
-const PAGES = ['inventory', 'logs', 'keys', 'settings'] as const;
+const PAGES = ['inventory', 'logs', 'keys', 'webhooks', 'settings'] as const;
 type PageId = (typeof PAGES)[number];
 
 const PAGE_ICONS: Record<PageId, ComponentType<{ size?: number }>> = {
   inventory: BoxIcon,
   logs: ListIcon,
   keys: KeyIcon,
+  webhooks: WebhookIcon,
   settings: SettingsIcon,
 };
 
-// The current page survives a reload of the browser tab (there is no router: four pages).
+// The current page survives a reload of the browser tab (there is no router: five pages).
 const PAGE_STORAGE_KEY = 'gsih.page';
 
 function initialPage(): PageId {
@@ -104,9 +107,12 @@ export function AppLayout() {
       </AppShell.Navbar>
 
       <AppShell.Main bg="gray.0">
+        {/* On the Webhooks page itself the rows say the same, so no link back to it. */}
+        <DisabledWebhooksBanner onOpen={page === 'webhooks' ? undefined : () => open('webhooks')} />
         {page === 'inventory' && <InventoryPage />}
         {page === 'logs' && <LogsPage />}
         {page === 'keys' && <ApiKeysPage />}
+        {page === 'webhooks' && <WebhooksPage />}
         {page === 'settings' && <SettingsPage />}
       </AppShell.Main>
     </AppShell>

@@ -1,6 +1,12 @@
 import { Badge } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import type { ApiKeyState, LogState, MovementState, MovementType } from '../../../shared/domain';
+import type {
+  ApiKeyState,
+  DeliveryState,
+  LogState,
+  MovementState,
+  MovementType,
+} from '../../../shared/domain';
 
 const MOVEMENT_STATE_COLORS: Record<MovementState, string> = {
   PENDIENTE: 'yellow',
@@ -20,6 +26,13 @@ const API_KEY_STATE_COLORS: Record<ApiKeyState, string> = {
   ACTIVA: 'teal',
   REVOCADA: 'gray',
   EXPIRADA: 'orange',
+};
+
+const DELIVERY_STATE_COLORS: Record<DeliveryState, string> = {
+  PENDIENTE: 'yellow',
+  EN_CURSO: 'blue',
+  ENTREGADO: 'teal',
+  FALLIDO: 'red',
 };
 
 // Table cells squeeze their content; a status badge is short and must never be cut to "Apro…".
@@ -66,6 +79,34 @@ export function ApiKeyStateBadge({ state }: { state: ApiKeyState }) {
   return (
     <Badge variant="light" color={API_KEY_STATE_COLORS[state]} style={badgeStyle}>
       {t(`apiKeyState.${state}`)}
+    </Badge>
+  );
+}
+
+export function DeliveryStateBadge({ state }: { state: DeliveryState }) {
+  const { t } = useTranslation();
+  return (
+    <Badge variant="light" color={DELIVERY_STATE_COLORS[state]} style={badgeStyle}>
+      {t(`deliveryState.${state}`)}
+    </Badge>
+  );
+}
+
+export function WebhookStateBadge({ active }: { active: boolean }) {
+  const { t } = useTranslation();
+  return (
+    <Badge variant="light" color={active ? 'teal' : 'red'} style={badgeStyle}>
+      {t(active ? 'webhooks.active' : 'webhooks.inactive')}
+    </Badge>
+  );
+}
+
+/** The HTTP status a webhook receiver answered: 2xx is a delivery, anything else a failure. */
+export function HttpStatusBadge({ status }: { status: number }) {
+  const ok = status >= 200 && status < 300;
+  return (
+    <Badge variant="outline" color={ok ? 'teal' : 'red'} size="sm" style={badgeStyle}>
+      {status}
     </Badge>
   );
 }

@@ -99,3 +99,25 @@ export const ExternalLinkIcon = icon(
     <path d="M18 14v5a1 1 0 0 1-1 1H5a1 1 0 0 1-1-1V7a1 1 0 0 1 1-1h5" />
   </>,
 );
+export const WebhookIcon = icon(
+  <>
+    <circle cx="6" cy="17" r="2.5" />
+    <circle cx="18" cy="17" r="2.5" />
+    <circle cx="12" cy="6.5" r="2.5" />
+    <path d="M10.8 8.7L7.3 14.8M8.5 17h7M13.2 8.7l3.5 6.1" />
+  </>,
+);
+export const SendIcon = icon(<path d="M4 12l16-8-6 16-3-7zM11 13l9-9" />);
+export const RefreshIcon = icon(
+  <>
+    <path d="M20 11a8 8 0 0 0-14.6-4.5L4 8M4 4v4h4" />
+    <path d="M4 13a8 8 0 0 0 14.6 4.5L20 16M20 20v-4h-4" />
+  </>,
+);
+export const DotsIcon = icon(
+  <>
+    <circle cx="5" cy="12" r="1" />
+    <circle cx="12" cy="12" r="1" />
+    <circle cx="19" cy="12" r="1" />
+  </>,
+);
