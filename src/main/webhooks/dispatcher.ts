@@ -65,32 +65,98 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const perEndpoint = options.perEndpoint ?? 4;
   const maxInFlight = options.maxInFlight ?? 64;
-  const leaseMs = options.leaseMs ?? Math.max(60_000, timeoutMs * 3);
+  // Longer than one attempt can take (the timeout plus recording), short enough that a crash
+  // delays the rows it held by well under a minute.
+  const leaseMs = options.leaseMs ?? timeoutMs * 2 + 5_000;
   const disableAfterMs = options.disableAfterMs ?? 5 * 24 * 60 * 60 * 1000;
   const random = options.random ?? Math.random;
   const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   const http =
     options.dispatcher ??
+    // undici limits connections per origin, and many endpoints may share one (paths of one
+    // receiver): the per-endpoint limit is the claim's job, so the pool never queues a request.
     new Agent({
-      connections: perEndpoint,
+      connections: maxInFlight,
       keepAliveTimeout: 10_000,
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
     });
 
-  const claim =
-    db.prepare(`UPDATE webhook_deliveries SET estado = 'EN_CURSO', lease_hasta = @lease, lease_owner = @owner
-    WHERE id IN (
-      SELECT id FROM (
-        SELECT d.id, ROW_NUMBER() OVER (PARTITION BY d.webhook_id ORDER BY d.proximo_intento, d.id) AS n,
-          (SELECT count(*) FROM webhook_deliveries b WHERE b.webhook_id = d.webhook_id
-             AND b.estado = 'EN_CURSO' AND b.lease_hasta > @now) AS busy
-        FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id AND w.activo = 1
-        WHERE (d.estado = 'PENDIENTE' AND d.proximo_intento <= @now)
-           OR (d.estado = 'EN_CURSO' AND d.lease_hasta <= @now)
-      ) WHERE n + busy <= @perEndpoint
-      ORDER BY id LIMIT @limit)
-    RETURNING id`);
+  // Claiming reads only what it takes: the endpoints with due work and their free slots (both
+  // through indexes), then, per endpoint, its oldest due rows. Its cost does not grow with the
+  // length of the queue, so a backlog of thousands does not stall the API on the same thread.
+  const endpointsWithWork = db.prepare(`SELECT w.id,
+      @perEndpoint - (SELECT count(*) FROM webhook_deliveries b
+        WHERE b.webhook_id = w.id AND b.estado = 'EN_CURSO' AND b.lease_hasta > @now) AS free
+    FROM webhooks w WHERE w.activo = 1 AND EXISTS (SELECT 1 FROM webhook_deliveries d
+      WHERE d.webhook_id = w.id AND d.estado = 'PENDIENTE' AND d.proximo_intento <= @now)`);
+  const isActive = db.prepare('SELECT 1 FROM webhooks WHERE id = ? AND activo = 1').pluck();
+  const busyOf = db
+    .prepare(
+      `SELECT count(*) FROM webhook_deliveries WHERE webhook_id = ? AND estado = 'EN_CURSO' AND lease_hasta > ?`,
+    )
+    .pluck();
+  const dueOf = db.prepare(`SELECT id FROM webhook_deliveries
+    WHERE webhook_id = ? AND estado = 'PENDIENTE' AND proximo_intento <= ? ORDER BY proximo_intento LIMIT ?`);
+  const take =
+    db.prepare(`UPDATE webhook_deliveries SET estado = 'EN_CURSO', lease_hasta = ?, lease_owner = ?
+    WHERE id = ? AND estado = 'PENDIENTE'`);
+  // A lease that ran out belongs to a process that died or stalled: its rows are due again.
+  const expireLeases =
+    db.prepare(`UPDATE webhook_deliveries SET estado = 'PENDIENTE', lease_hasta = NULL,
+    lease_owner = NULL WHERE estado = 'EN_CURSO' AND lease_hasta <= ?`);
+  const ownersInFlight = db.prepare(
+    `SELECT DISTINCT lease_owner FROM webhook_deliveries WHERE estado = 'EN_CURSO'`,
+  );
+  const releaseOwner =
+    db.prepare(`UPDATE webhook_deliveries SET estado = 'PENDIENTE', lease_hasta = NULL,
+    lease_owner = NULL WHERE estado = 'EN_CURSO' AND lease_owner = ?`);
+
+  let rotation = 0;
+  const claim = db.transaction((now: Date, limit: number, only?: number): number[] => {
+    const iso = now.toISOString();
+    const lease = new Date(now.getTime() + leaseMs).toISOString();
+    expireLeases.run(iso);
+    const endpoints = (
+      only === undefined
+        ? endpointsWithWork.all({ perEndpoint, now: iso })
+        : isActive.get(only)
+          ? [{ id: only, free: perEndpoint - (busyOf.get(only, iso) as number) }]
+          : []
+    ) as Array<{ id: number; free: number }>;
+    // Start from a different endpoint each time, so a full batch does not always favour the first.
+    rotation = (rotation + 1) % Math.max(1, endpoints.length);
+    const ordered = [...endpoints.slice(rotation), ...endpoints.slice(0, rotation)];
+    const ids: number[] = [];
+    for (const endpoint of ordered) {
+      if (ids.length >= limit) break;
+      const want = Math.min(endpoint.free, limit - ids.length);
+      if (want <= 0) continue;
+      for (const row of dueOf.all(endpoint.id, iso, want) as Array<{ id: number }>) {
+        if (take.run(lease, owner, row.id).changes === 1) ids.push(row.id);
+      }
+    }
+    return ids;
+  });
+
+  /** Rows left in flight by a process of this machine that no longer exists are due at once. */
+  function releaseDeadOwners(): number {
+    const host = hostname();
+    let released = 0;
+    for (const { lease_owner } of ownersInFlight.all() as Array<{ lease_owner: string | null }>) {
+      const [ownerHost, pid] = (lease_owner ?? '').split(':');
+      if (
+        !lease_owner ||
+        ownerHost !== host ||
+        lease_owner === owner ||
+        !pid ||
+        isAlive(Number(pid))
+      )
+        continue;
+      released += releaseOwner.run(lease_owner).changes;
+    }
+    return released;
+  }
   const load =
     db.prepare(`SELECT d.id, d.webhook_id, d.evento_id, d.evento, d.cuerpo, d.intentos, w.url, w.nombre,
     w.secreto, w.secreto_anterior, w.secreto_anterior_hasta, w.fallando_desde
@@ -171,7 +237,7 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
    * that counts, so nothing is written here.
    */
   const record = db.transaction(
-    (row: Claimed, outcome: Outcome): { lost: boolean; disabled: string | null } => {
+    (row: Claimed, outcome: Outcome): { lost: boolean; disabled: string | null; next?: number } => {
       const now = clock.now();
       const iso = now.toISOString();
       const attempt = row.intentos + 1;
@@ -203,7 +269,12 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
       );
       if (ok) {
         healthy.run(row.webhook_id);
-        return { lost: false, disabled: null };
+        // The same endpoint's next due row is claimed in this transaction: one commit per delivery.
+        return {
+          lost: false,
+          disabled: null,
+          next: stopped ? undefined : claim(now, 1, row.webhook_id)[0],
+        };
       }
       unhealthy.run(iso, row.webhook_id);
       let motivo: string | null = null;
@@ -214,27 +285,32 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
       }
       if (motivo && disable.run(motivo, iso, row.webhook_id).changes > 0)
         return { lost: false, disabled: motivo };
-      return { lost: false, disabled: null };
+      return {
+        lost: false,
+        disabled: null,
+        next: stopped ? undefined : claim(now, 1, row.webhook_id)[0],
+      };
     },
   );
 
-  async function deliver(id: number): Promise<void> {
+  /** Sends one delivery; returns the same endpoint's next claimed row, if any. */
+  async function deliverOne(id: number): Promise<number | undefined> {
     const row = load.get(id) as Claimed | undefined;
-    if (!row) return;
+    if (!row) return undefined;
     const outcome = await send(row);
-    let recorded: { lost: boolean; disabled: string | null };
+    let recorded: { lost: boolean; disabled: string | null; next?: number };
     try {
       recorded = record(row, outcome);
     } catch (error) {
       // The lease will expire and the delivery will be attempted again: at least once, never lost.
       logger.error(`webhook delivery ${id}: could not record the attempt`, error);
-      return;
+      return undefined;
     }
     if (recorded.lost) {
       logger.warn(
         `webhook delivery ${id}: lease lost while sending; the new holder's attempt counts`,
       );
-      return;
+      return undefined;
     }
     const disabledReason = recorded.disabled;
     const ok = outcome.status !== null && outcome.status >= 200 && outcome.status < 300;
@@ -255,22 +331,23 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
     options.onChange?.(row.webhook_id);
     if (disabledReason)
       options.onDisabled?.({ id: row.webhook_id, nombre: row.nombre, motivo: disabledReason });
+    return recorded.next;
+  }
+
+  /**
+   * Sends one delivery, then keeps this slot busy with the same endpoint's next due row: a long
+   * queue to one receiver flows without a round trip through the global claim per delivery.
+   */
+  async function deliver(id: number): Promise<void> {
+    let next: number | undefined = id;
+    while (next !== undefined) next = await deliverOne(next);
   }
 
   /** Claims what is due (within the concurrency limits) and starts sending it. */
   function claimAndSend(): number {
     const free = maxInFlight - inFlight.size;
     if (free <= 0) return 0;
-    const now = clock.now();
-    const ids = claim
-      .all({
-        now: now.toISOString(),
-        lease: new Date(now.getTime() + leaseMs).toISOString(),
-        owner,
-        perEndpoint,
-        limit: free,
-      })
-      .map((r) => (r as { id: number }).id);
+    const ids = claim.immediate(clock.now(), free);
     for (const id of ids) {
       const task = deliver(id).finally(() => {
         inFlight.delete(task);
@@ -330,6 +407,15 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
     },
     start() {
       stopped = false;
+      try {
+        const released = releaseDeadOwners();
+        if (released > 0)
+          logger.info(
+            `webhooks: ${released} deliveries left in flight by a stopped process are due again`,
+          );
+      } catch (error) {
+        logger.error('webhooks: could not release the leases of stopped processes', error);
+      }
       wake();
     },
     wake,
@@ -380,4 +466,13 @@ function describe(error: unknown, timeoutMs: number): string {
     return 'No se encuentra el servidor del receptor';
   if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'El receptor cerró la conexión';
   return `Error de red: ${code ?? err.message ?? 'desconocido'}`;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

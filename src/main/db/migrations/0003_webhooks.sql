@@ -40,6 +40,9 @@ CREATE TABLE webhook_deliveries (
 );
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries (estado, proximo_intento);
 CREATE INDEX webhook_deliveries_webhook ON webhook_deliveries (webhook_id, id);
+-- The dispatcher's claim: an endpoint's due rows, and the leases in flight.
+CREATE INDEX webhook_deliveries_queue ON webhook_deliveries (webhook_id, estado, proximo_intento);
+CREATE INDEX webhook_deliveries_leases ON webhook_deliveries (estado, lease_hasta);
 
 CREATE TABLE webhook_attempts (
   id               INTEGER PRIMARY KEY,
