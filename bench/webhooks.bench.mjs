@@ -31,12 +31,15 @@
 
 import { fork, spawn } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { cpus, tmpdir, totalmem } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { failWith, printProfile, processCpuSeconds, run, stop } from './support.mjs';
+
+const fail = failWith('bench:webhooks');
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..');
@@ -211,7 +214,11 @@ async function main() {
     }
     if (args.profile) {
       for (const key of ['a', 'b'])
-        if (results[key]?.profileDir) printProfile(key, results[key].profileDir);
+        if (results[key]?.profileDir)
+          printProfile(`(${key}) gsih serve`, results[key].profileDir, {
+            areas: 12,
+            functions: 20,
+          });
     }
     if (args.check && !ok) process.exitCode = 1;
   } finally {
@@ -475,87 +482,6 @@ function startServe(dataDir, profileDir, timeoutMs) {
 }
 
 /** utime + stime of a process from /proc (Linux); null elsewhere. */
-function processCpuSeconds(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // USER_HZ is 100 on Linux
-  } catch {
-    return null;
-  }
-}
-
-function run(command, argv) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c) => (out += c));
-    child.stderr.on('data', (c) => (err += c));
-    child.once('exit', (code) =>
-      code === 0 ? resolve(out) : reject(new Error(`${basename(argv[0])} ${argv[1]}: ${err}`)),
-    );
-  });
-}
-
-function stop(child) {
-  if (child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', resolve);
-    child.kill('SIGTERM');
-  });
-}
-
 function sleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Self time of `gsih serve` by package / file and by function, from its .cpuprofile. */
-function printProfile(name, dir) {
-  const file = existsSync(dir) && readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
-  if (!file) return console.log(`(no CPU profile was written for (${name}))`);
-  const profile = JSON.parse(readFileSync(join(dir, file), 'utf8'));
-  const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
-  const self = new Map();
-  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + profile.timeDeltas[i]));
-  let total = 0;
-  const byArea = new Map();
-  const byFunction = new Map();
-  for (const [id, micros] of self) {
-    const { functionName, url, lineNumber } = nodes.get(id).callFrame;
-    if (functionName === '(idle)') continue;
-    total += micros;
-    const area = areaOf(url, functionName);
-    byArea.set(area, (byArea.get(area) ?? 0) + micros);
-    const fn = `${functionName || '(anonymous)'} ${url ? `${basename(url)}:${lineNumber + 1}` : ''}`;
-    byFunction.set(fn, (byFunction.get(fn) ?? 0) + micros);
-  }
-  const top = (map, n) =>
-    [...map]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, n)
-      .map(([label, micros]) => ({
-        name: label,
-        'self ms': Math.round(micros / 1000),
-        share: `${((micros / total) * 100).toFixed(1)} %`,
-      }));
-  console.log(
-    `\n(${name}) gsih serve CPU profile (${Math.round(total / 1000)} ms busy, self time):`,
-  );
-  console.table(top(byArea, 12));
-  console.table(top(byFunction, 20));
-}
-
-function areaOf(url, functionName) {
-  if (!url) return functionName.startsWith('(') ? functionName : '(native)';
-  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
-  if (pkg) return pkg[1];
-  if (url.startsWith('node:')) return `node:${url.slice(5).split('/')[0]}`;
-  if (url.includes('/out/main/')) return `gsih ${basename(url)}`;
-  return basename(url);
-}
-
-function fail(message) {
-  console.error(`bench:webhooks: ${message}`);
-  process.exit(1);
 }

@@ -1,0 +1,87 @@
+// Helpers shared by the benchmarks: child processes, their CPU time and their CPU profiles.
+
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+
+/** CPU seconds (user + system) a process has used so far, from /proc; null elsewhere. */
+export function processCpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return null;
+  }
+}
+
+export function run(command, argv) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c) => (out += c));
+    child.stderr.on('data', (c) => (err += c));
+    child.once('exit', (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`${basename(argv[0])} ${argv[1]}: ${err}`)),
+    );
+  });
+}
+
+export function stop(child) {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', resolve);
+    child.kill('SIGTERM');
+  });
+}
+
+/** Self time of a server by package / file and by function, from its .cpuprofile in `dir`. */
+export function printProfile(title, dir, { areas = 15, functions = 25 } = {}) {
+  const file = existsSync(dir) && readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+  if (!file) return console.log(`(no CPU profile was written for ${title})`);
+  const profile = JSON.parse(readFileSync(join(dir, file), 'utf8'));
+  const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
+  const self = new Map();
+  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + profile.timeDeltas[i]));
+  let total = 0;
+  const byArea = new Map();
+  const byFunction = new Map();
+  for (const [id, micros] of self) {
+    const { functionName, url, lineNumber } = nodes.get(id).callFrame;
+    if (functionName === '(idle)') continue;
+    total += micros;
+    const area = areaOf(url, functionName);
+    byArea.set(area, (byArea.get(area) ?? 0) + micros);
+    const fn = `${functionName || '(anonymous)'} ${url ? `${basename(url)}:${lineNumber + 1}` : ''}`;
+    byFunction.set(fn, (byFunction.get(fn) ?? 0) + micros);
+  }
+  const top = (map, n) =>
+    [...map]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([label, micros]) => ({
+        name: label,
+        'self ms': Math.round(micros / 1000),
+        share: `${((micros / total) * 100).toFixed(1)} %`,
+      }));
+  console.log(`\n${title} CPU profile (${Math.round(total / 1000)} ms busy, self time):`);
+  console.table(top(byArea, areas));
+  console.table(top(byFunction, functions));
+}
+
+function areaOf(url, functionName) {
+  if (!url) return functionName.startsWith('(') ? functionName : '(native)';
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+  if (pkg) return pkg[1];
+  if (url.startsWith('node:')) return `node:${url.slice(5).split('/')[0]}`;
+  if (url.includes('/out/main/')) return `gsih ${basename(url)}`;
+  return basename(url);
+}
+
+export function failWith(prefix) {
+  return (message) => {
+    console.error(`${prefix}: ${message}`);
+    process.exit(1);
+  };
+}
