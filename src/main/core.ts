@@ -82,11 +82,16 @@ function buildServices(
   clock: Clock,
   logger: Logger,
   emit: ReturnType<typeof createEventBus>['emit'],
+  onWebhookConfigured: () => void,
 ) {
   const webhooks = createWebhookService({
     db,
     clock,
-    onChange: (id) => emit('webhooks/changed', { id }),
+    onChange: (id) => {
+      emit('webhooks/changed', { id });
+      // A new endpoint, a test ping or a resend may have made something due now.
+      onWebhookConfigured();
+    },
   });
   const outbox = createOutbox(db, (event, now) => webhooks.enqueue(event, now));
   const inventory = createInventoryService({
@@ -124,14 +129,31 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   });
 
   const bus = createEventBus((error) => logger.error('push listener failed', error));
-  const services: CoreServices = { ...buildServices(db, clock, logger, bus.emit), settings };
+  // Bound once the dispatcher exists, below: the services are built first.
+  let wakeDispatcher = () => {};
+  const services: CoreServices = {
+    ...buildServices(db, clock, logger, bus.emit, () => wakeDispatcher()),
+    settings,
+  };
+  // Delivery progress reaches open windows at most every 250 ms per endpoint: a backlog
+  // delivered at thousands per second must not become thousands of refreshes.
+  const changedEndpoints = new Set<number>();
+  let pushTimer: NodeJS.Timeout | null = null;
+  const announceDeliveryProgress = (id: number) => {
+    changedEndpoints.add(id);
+    pushTimer ??= setTimeout(() => {
+      pushTimer = null;
+      for (const changed of changedEndpoints) bus.emit('webhooks/changed', { id: changed });
+      changedEndpoints.clear();
+    }, 250).unref();
+  };
   const { inventory, outbox, log, keys, webhooks } = services;
   const dispatcher = createWebhookDispatcher({
     db,
     clock,
     log,
     logger,
-    onChange: (id) => bus.emit('webhooks/changed', { id }),
+    onChange: announceDeliveryProgress,
     onDisabled: (webhook) => {
       logger.warn(`webhook ${webhook.id} (${webhook.nombre}) disabled: ${webhook.motivo}`);
       options.onWebhookDisabled?.(webhook);
@@ -139,14 +161,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...options.webhookOptions,
   });
   let dispatching = false;
+  wakeDispatcher = () => {
+    if (dispatching) dispatcher.wake();
+  };
   bus.subscribe((message) => {
     // New deliveries are committed with the inventory change that raised them.
-    if (
-      dispatching &&
-      (message.event === 'inventory/changed' || message.event === 'webhooks/changed')
-    ) {
-      dispatcher.wake();
-    }
+    if (message.event === 'inventory/changed') wakeDispatcher();
   });
   let api: FastifyInstance | null = null;
   const readDataVersion = db.prepare('PRAGMA data_version').pluck();
@@ -303,6 +323,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       if (stopped) return;
       stopped = true;
       timers.forEach(clearInterval);
+      if (pushTimer) clearTimeout(pushTimer);
       await api?.close();
       dispatching = false;
       await dispatcher.stop();

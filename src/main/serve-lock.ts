@@ -2,6 +2,7 @@ import { closeSync, openSync, readFileSync, unlinkSync, writeFileSync, writeSync
 import { join } from 'node:path';
 import { AppError } from '../shared/errors';
 import { ensureDataDir } from './settings/paths';
+import { isProcessAlive } from './process-alive';
 
 export const LOCK_FILE = 'serve.lock';
 
@@ -19,20 +20,10 @@ export interface ServeLock {
   release(): void;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 export function readServeLock(dataDir: string): ServeLockInfo | null {
   try {
     const info = JSON.parse(readFileSync(join(dataDir, LOCK_FILE), 'utf8')) as ServeLockInfo;
-    return typeof info.pid === 'number' && isAlive(info.pid) ? info : null;
+    return typeof info.pid === 'number' && isProcessAlive(info.pid) ? info : null;
   } catch {
     return null;
   }

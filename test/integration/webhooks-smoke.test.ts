@@ -69,4 +69,39 @@ describe('webhook delivery end to end', () => {
       core.services.webhooks.deliveries({ webhook: hook.id, page: 1, page_size: 10 }).items[0],
     ).toMatchObject({ estado: 'ENTREGADO', intentos: 1, ultimo_status: 204 });
   });
+
+  it('announces delivery progress to open windows at most every 250 ms per endpoint', async () => {
+    const hook = core.services.webhooks.create({
+      nombre: 'Compras',
+      url,
+      eventos: ['movimiento_creado'],
+    });
+    const other = core.services.webhooks.create({ nombre: 'Vacío', url, eventos: ['stock_bajo'] });
+    const inv = core.services.inventory;
+    const art = inv.createArticle({
+      codigo: 'B',
+      nombre: 'Codo',
+      material: null,
+      diametro: null,
+      unidad: 'unidad',
+      stock_minimo: 0,
+      referencia_externa: null,
+    });
+    for (let i = 0; i < 20; i++)
+      inv.createMovement({ tipo: 'ENTRADA', articulo: art.id, cantidad: 1, origen: 'ui' }, 'ui:t');
+    const announced: number[] = [];
+    const unsubscribe = core.subscribe((m) => {
+      if (m.event === 'webhooks/changed') announced.push(m.payload.id);
+    });
+    expect(await core.dispatcher.runOnce()).toBe(20);
+    await new Promise((r) => setTimeout(r, 400));
+    unsubscribe();
+    expect(announced).toEqual([hook.id]);
+    // The list reads every endpoint's counts at once.
+    const listed = core.services.webhooks.list({ page: 1, page_size: 10 }).items;
+    expect(listed.map((w) => [w.id, w.entregas.ENTREGADO])).toEqual([
+      [hook.id, 20],
+      [other.id, 0],
+    ]);
+  });
 });

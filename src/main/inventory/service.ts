@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Db } from '../db/open';
+import { containsPattern } from '../db/like';
 import { createStatementCache, type StatementCache } from '../db/statement-cache';
 import type { Clock } from '../clock';
 import type { Outbox } from '../events/outbox';
@@ -72,10 +73,6 @@ const ALERT_SELECT = `SELECT al.id, al.articulo_id AS articulo, a.codigo, a.nomb
 const STOCK_SELECT = `SELECT s.articulo_id AS articulo, a.codigo, a.nombre, s.almacen, s.cantidad,
   a.stock_minimo, s.cantidad < a.stock_minimo AS bajo_minimo, s.fecha_actualizacion
   FROM stock_levels s JOIN articles a ON a.id = s.articulo_id`;
-
-function likePattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
 
 function paged<T>(
   prepare: StatementCache,
@@ -345,7 +342,7 @@ export function createInventoryService({ db, clock, outbox, onChange }: Inventor
         where.push(
           `(a.codigo LIKE @texto ESCAPE '\\' OR a.nombre LIKE @texto ESCAPE '\\' OR a.material LIKE @texto ESCAPE '\\')`,
         );
-        params.texto = likePattern(filter.texto);
+        params.texto = containsPattern(filter.texto);
       }
       if (filter.solo_bajo_minimo) {
         where.push(

@@ -3,6 +3,7 @@ import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import type { LogEntry, LogState, Page } from '../../shared/domain';
 import { redact, redactText } from './redact';
+import { containsPattern } from '../db/like';
 
 export interface LogInput {
   sistema: string;
@@ -155,7 +156,7 @@ export function createIntegrationLog({
         where.push(
           `(error LIKE @texto ESCAPE '\\' OR datos_enviados LIKE @texto ESCAPE '\\' OR datos_recibidos LIKE @texto ESCAPE '\\')`,
         );
-        params.texto = `%${filter.texto.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+        params.texto = containsPattern(filter.texto);
       }
       if (filter.desde) {
         where.push('fecha >= @desde');

@@ -6,6 +6,7 @@ import type { Clock } from '../clock';
 import type { IntegrationLog } from '../logs/integration-log';
 import type { Logger } from '../logger';
 import { redactText } from '../logs/redact';
+import { isProcessAlive } from '../process-alive';
 import { signatureHeaders } from './signing';
 import { nextDelay, parseRetryAfter } from './schedule';
 
@@ -150,7 +151,7 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
         ownerHost !== host ||
         lease_owner === owner ||
         !pid ||
-        isAlive(Number(pid))
+        isProcessAlive(Number(pid))
       )
         continue;
       released += releaseOwner.run(lease_owner).changes;
@@ -466,13 +467,4 @@ function describe(error: unknown, timeoutMs: number): string {
     return 'No se encuentra el servidor del receptor';
   if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'El receptor cerró la conexión';
   return `Error de red: ${code ?? err.message ?? 'desconocido'}`;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -71,16 +71,14 @@ export function createWebhookService({
       lease_hasta = NULL, lease_owner = NULL WHERE id = ? AND estado IN ('ENTREGADO', 'FALLIDO')`),
   };
 
-  const toWebhook = (row: WebhookRow): Webhook => {
+  type Count = { estado: DeliveryState; n: number };
+  /** `counts`: the endpoint's deliveries by state, when the caller already read them. */
+  const toWebhook = (row: WebhookRow, counts = stmt.counts.all(row.id) as Count[]): Webhook => {
     const entregas = Object.fromEntries(DELIVERY_STATES.map((s) => [s, 0])) as Record<
       DeliveryState,
       number
     >;
-    for (const { estado, n } of stmt.counts.all(row.id) as Array<{
-      estado: DeliveryState;
-      n: number;
-    }>)
-      entregas[estado] = n;
+    for (const { estado, n } of counts) entregas[estado] = n;
     const rotating =
       row.secreto_anterior_hasta !== null && row.secreto_anterior_hasta > clock.now().toISOString();
     return {
@@ -155,7 +153,19 @@ export function createWebhookService({
       const rows = db
         .prepare('SELECT * FROM webhooks ORDER BY id LIMIT ? OFFSET ?')
         .all(page_size, (page - 1) * page_size) as WebhookRow[];
-      return { items: rows.map(toWebhook), total, page, page_size };
+      // The page's delivery counts in one grouped read, not one query per endpoint.
+      const counts = new Map<number, Count[]>(rows.map((r) => [r.id, []]));
+      if (rows.length > 0) {
+        const grouped = db
+          .prepare(
+            `SELECT webhook_id, estado, count(*) AS n FROM webhook_deliveries
+            WHERE webhook_id IN (${rows.map(() => '?').join(',')}) GROUP BY webhook_id, estado`,
+          )
+          .all(...rows.map((r) => r.id)) as Array<Count & { webhook_id: number }>;
+        for (const { webhook_id, estado, n } of grouped)
+          counts.get(webhook_id)?.push({ estado, n });
+      }
+      return { items: rows.map((r) => toWebhook(r, counts.get(r.id))), total, page, page_size };
     },
 
     get: (id: number): Webhook => toWebhook(requireRow(id)),
