@@ -1,19 +1,11 @@
 import { Fragment, useState } from 'react';
-import {
-  ActionIcon,
-  Alert,
-  Code,
-  SimpleGrid,
-  Stack,
-  Table,
-  Text,
-  VisuallyHidden,
-} from '@mantine/core';
+import { Alert, Code, SimpleGrid, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { LogEntry } from '../../../../shared/domain';
 import { LogStateBadge } from '../../components/StatusBadges';
-import { AlertIcon, ChevronDownIcon, ChevronRightIcon } from '../../components/icons';
+import { AlertIcon } from '../../components/icons';
 import { useFormatters } from '../../format';
+import { ExpandableRow } from '../../components/ExpandableRow';
 
 const COLUMN_COUNT = 7;
 
@@ -51,27 +43,12 @@ export function LogTable({ entries }: { entries: LogEntry[] }) {
             const detailId = `log-detail-${entry.id}`;
             return (
               <Fragment key={entry.id}>
-                <Table.Tr
-                  bg={open ? 'gray.0' : undefined}
-                  style={{ cursor: 'pointer' }}
-                  onClick={() => toggle(entry.id)}
+                <ExpandableRow
+                  open={open}
+                  onToggle={() => toggle(entry.id)}
+                  label={t('logs.toggleDetails', { id: entry.id })}
+                  detailId={detailId}
                 >
-                  <Table.Td>
-                    <ActionIcon
-                      variant="subtle"
-                      color="gray"
-                      aria-expanded={open}
-                      aria-controls={open ? detailId : undefined}
-                      aria-label={t('logs.toggleDetails', { id: entry.id })}
-                      onClick={(event) => {
-                        // The row toggles too; without this the click would toggle twice.
-                        event.stopPropagation();
-                        toggle(entry.id);
-                      }}
-                    >
-                      {open ? <ChevronDownIcon size={16} /> : <ChevronRightIcon size={16} />}
-                    </ActionIcon>
-                  </Table.Td>
                   <Table.Td style={{ whiteSpace: 'nowrap' }}>{dateTime(entry.fecha)}</Table.Td>
                   <Table.Td fw={500}>{entry.sistema}</Table.Td>
                   <Table.Td>{entry.tipo}</Table.Td>
@@ -86,7 +63,7 @@ export function LogTable({ entries }: { entries: LogEntry[] }) {
                       {entry.error ?? ''}
                     </Text>
                   </Table.Td>
-                </Table.Tr>
+                </ExpandableRow>
                 {open && (
                   <Table.Tr id={detailId}>
                     <Table.Td colSpan={COLUMN_COUNT} bg="gray.0">

@@ -1,6 +1,5 @@
 import { Fragment, useState } from 'react';
 import {
-  ActionIcon,
   Alert,
   Button,
   Drawer,
@@ -28,20 +27,14 @@ import {
   WebhookStateBadge,
 } from '../../components/StatusBadges';
 import { TablePager } from '../../components/TablePager';
-import {
-  AlertIcon,
-  ChevronDownIcon,
-  ChevronRightIcon,
-  ListIcon,
-  RefreshIcon,
-  SendIcon,
-} from '../../components/icons';
+import { AlertIcon, ListIcon, RefreshIcon, SendIcon } from '../../components/icons';
 import { usePaging } from '../../components/usePaging';
 import { useFormatters } from '../../format';
 import { AttemptsPanel } from './AttemptsPanel';
 import { EventBadge } from './EventBadge';
 import { ResendFailedModal } from './ResendFailedModal';
 import { useSendTest } from './useSendTest';
+import { ExpandableRow } from '../../components/ExpandableRow';
 
 const COLUMN_COUNT = 8;
 
@@ -231,27 +224,12 @@ function DeliveriesTable({ deliveries }: { deliveries: WebhookDelivery[] }) {
             const finished = delivery.estado === 'ENTREGADO' || delivery.estado === 'FALLIDO';
             return (
               <Fragment key={delivery.id}>
-                <Table.Tr
-                  bg={open ? 'gray.0' : undefined}
-                  style={{ cursor: 'pointer' }}
-                  onClick={() => toggle(delivery.id)}
+                <ExpandableRow
+                  open={open}
+                  onToggle={() => toggle(delivery.id)}
+                  label={t('deliveries.toggleAttempts', { id: delivery.id })}
+                  detailId={detailId}
                 >
-                  <Table.Td>
-                    <ActionIcon
-                      variant="subtle"
-                      color="gray"
-                      aria-expanded={open}
-                      aria-controls={open ? detailId : undefined}
-                      aria-label={t('deliveries.toggleAttempts', { id: delivery.id })}
-                      onClick={(event) => {
-                        // The row toggles too; without this the click would toggle twice.
-                        event.stopPropagation();
-                        toggle(delivery.id);
-                      }}
-                    >
-                      {open ? <ChevronDownIcon size={16} /> : <ChevronRightIcon size={16} />}
-                    </ActionIcon>
-                  </Table.Td>
                   <Table.Td>
                     {/* The id under the event: it is what the receiver sees as webhook-id. */}
                     <Stack gap={4} align="flex-start">
@@ -302,7 +280,7 @@ function DeliveriesTable({ deliveries }: { deliveries: WebhookDelivery[] }) {
                       </Button>
                     )}
                   </Table.Td>
-                </Table.Tr>
+                </ExpandableRow>
                 {open && (
                   <Table.Tr id={detailId}>
                     <Table.Td colSpan={COLUMN_COUNT} bg="gray.0" px="md">
