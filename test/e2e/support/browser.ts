@@ -43,8 +43,6 @@ export async function openBrowser(): Promise<BrowserSession> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
-      // Date inputs follow the browser's own language, not the page locale.
-      '--lang=es-ES',
     ],
     viewport: { width: 1360, height: 860 },
     locale: 'es-ES',
