@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/open';
+import { writeTransaction } from '../db/transaction';
 import type { Clock } from '../clock';
 import { problem, sendProblem } from './problem';
 
@@ -41,7 +42,7 @@ export function createIdempotencyStore(db: Db, clock: Clock) {
     content_type = ?, cuerpo = ? WHERE api_key_id = ? AND clave = ?`);
 
   // One synchronous transaction: two requests with the same key cannot both claim it.
-  const claim = db.transaction((keyId: number, clave: string, huella: string): Claim => {
+  const claim = writeTransaction(db, (keyId: number, clave: string, huella: string): Claim => {
     const now = clock.now();
     const row = select.get(keyId, clave) as Row | undefined;
     const abandoned =
@@ -108,8 +109,8 @@ function fingerprint(request: FastifyRequest): string {
  * with the same request gets it again (`Idempotent-Replayed: true`) without a second effect.
  */
 export function registerIdempotency(app: FastifyInstance, store: IdempotencyStore): void {
-  app.addHook('preHandler', async (request, reply) => {
-    if (request.method !== 'POST' || !request.apiKey) return;
+  const claim = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!request.apiKey) return;
     const header = request.headers['idempotency-key'];
     if (header === undefined) return;
     const clave = Array.isArray(header) ? header[0] : header;
@@ -160,9 +161,9 @@ export function registerIdempotency(app: FastifyInstance, store: IdempotencyStor
           ),
         );
     }
-  });
+  };
 
-  app.addHook('onSend', async (request, reply, payload) => {
+  const keep = async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
     const claim = request.idempotency;
     if (!claim || claim.replayed) return payload;
     // Server failures are not kept: the retry should get another chance, not the same 500.
@@ -178,5 +179,17 @@ export function registerIdempotency(app: FastifyInstance, store: IdempotencyStor
       );
     }
     return payload;
+  };
+
+  // Only POST routes carry the hooks: reads, the bulk of the traffic, skip them entirely.
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (!methods.includes('POST')) return;
+    route.preHandler = [...hookList(route.preHandler), claim];
+    route.onSend = [...hookList(route.onSend), keep];
   });
+}
+
+function hookList<T>(hooks: T | T[] | undefined): T[] {
+  return hooks === undefined ? [] : Array.isArray(hooks) ? hooks : [hooks];
 }

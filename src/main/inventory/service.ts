@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Db } from '../db/open';
+import { writeTransaction } from '../db/transaction';
 import { containsPattern } from '../db/like';
 import { createStatementCache, type StatementCache } from '../db/statement-cache';
 import type { Clock } from '../clock';
@@ -221,14 +222,24 @@ export function createInventoryService({ db, clock, outbox, onChange }: Inventor
     }
   }
 
-  const createArticleTx = db.transaction((input: NewArticle): Article => {
+  /** A new minimum can put existing stock below it, or lift it above: alerts follow. */
+  function reevaluateAlerts(article: Article, now: Date): void {
+    for (const row of stmt.stockRowsOf.all(article.id) as Array<{
+      almacen: string;
+      cantidad: number;
+    }>) {
+      evaluateAlert(article, row.almacen, row.cantidad, now);
+    }
+  }
+
+  const createArticleTx = writeTransaction(db, (input: NewArticle): Article => {
     assertUnique(input.codigo, input.referencia_externa);
     const now = clock.now().toISOString();
     const { lastInsertRowid } = stmt.insertArticle.run({ ...input, now });
     return requireArticle(Number(lastInsertRowid));
   });
 
-  const updateArticleTx = db.transaction((id: number, patch: ArticlePatch): Article => {
+  const updateArticleTx = writeTransaction(db, (id: number, patch: ArticlePatch): Article => {
     const current = requireArticle(id);
     const fields = Object.entries(patch).filter(([, v]) => v !== undefined) as Array<
       [keyof NewArticle, unknown]
@@ -243,23 +254,19 @@ export function createInventoryService({ db, clock, outbox, onChange }: Inventor
       id,
     });
     const updated = requireArticle(id);
-    if (updated.stock_minimo !== current.stock_minimo) {
-      // A new minimum can put existing stock below it, or lift it above: alerts follow.
-      for (const row of stmt.stockRowsOf.all(id) as Array<{ almacen: string; cantidad: number }>) {
-        evaluateAlert(updated, row.almacen, row.cantidad, now);
-      }
-    }
+    if (updated.stock_minimo !== current.stock_minimo) reevaluateAlerts(updated, now);
     return updated;
   });
 
-  const createMovementTx = db.transaction((input: NewMovement, actor: string): Movement => {
+  // The bodies of createMovement and approveMovement, without their transactions: the CSV
+  // import runs them for many rows inside its own.
+  function insertMovement(input: NewMovement, actor: string, now: Date): Movement {
     const article = stmt.plainArticleById.get(input.articulo) as Article | undefined;
     if (!article) {
       throw new AppError('VALIDATION', `No existe el artículo ${input.articulo}`, {
         articulo: 'Artículo inexistente',
       });
     }
-    const now = clock.now();
     const { lastInsertRowid } = stmt.insertMovement.run({
       tipo: input.tipo,
       articulo: input.articulo,
@@ -274,9 +281,9 @@ export function createInventoryService({ db, clock, outbox, onChange }: Inventor
     const movement = requireMovement(Number(lastInsertRowid));
     outbox.append('movimiento_creado', { movimiento: movement, articulo: article }, now);
     return movement;
-  });
+  }
 
-  const approveMovementTx = db.transaction((id: number, actor: string): Movement => {
+  function approve(id: number, actor: string, now: Date): Movement {
     const movement = requireMovement(id);
     if (movement.estado !== 'PENDIENTE') {
       throw new AppError(
@@ -302,16 +309,23 @@ export function createInventoryService({ db, clock, outbox, onChange }: Inventor
           `y la salida pide ${movement.cantidad}. El movimiento sigue pendiente.`,
       );
     }
-    const now = clock.now();
     stmt.upsertStock.run(article.id, movement.almacen, after, now.toISOString());
     stmt.approve.run(actor, now.toISOString(), before, after, id);
     const approved = requireMovement(id);
     outbox.append('movimiento_aprobado', { movimiento: approved, articulo: article }, now);
     evaluateAlert(article, movement.almacen, after, now);
     return approved;
-  });
+  }
 
-  const rejectMovementTx = db.transaction(
+  const createMovementTx = writeTransaction(db, 
+    (input: NewMovement, actor: string): Movement => insertMovement(input, actor, clock.now()),
+  );
+
+  const approveMovementTx = writeTransaction(db, 
+    (id: number, actor: string): Movement => approve(id, actor, clock.now()),
+  );
+
+  const rejectMovementTx = writeTransaction(db, 
     (id: number, motivo: string | null, actor: string): Movement => {
       const movement = requireMovement(id);
       if (movement.estado !== 'PENDIENTE') {
@@ -505,6 +519,24 @@ export function createInventoryService({ db, clock, outbox, onChange }: Inventor
         })),
         movimientos_por_tipo,
       };
+    },
+
+    /**
+     * For a bulk change that runs its own write transaction (the CSV import, in its worker):
+     * the same rules as the methods above, which must be called inside that transaction. The
+     * caller announces the change once it has committed.
+     */
+    inTransaction: {
+      /** A movement created and approved at once: stock, alerts and their events move with it. */
+      createApprovedMovement(input: NewMovement, actor: string, now: Date): Movement {
+        if (!db.inTransaction) throw new Error('createApprovedMovement outside a transaction');
+        return approve(insertMovement(input, actor, now).id, actor, now);
+      },
+      /** After an article's minimum changed in bulk: its alerts follow the new minimum. */
+      reevaluateAlerts(articleId: number, now: Date): void {
+        if (!db.inTransaction) throw new Error('reevaluateAlerts outside a transaction');
+        reevaluateAlerts(requireArticle(articleId), now);
+      },
     },
 
     counts() {

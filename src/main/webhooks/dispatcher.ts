@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { Agent, request, type Dispatcher } from 'undici';
 import type { Db } from '../db/open';
+import { writeTransaction } from '../db/transaction';
 import type { Clock } from '../clock';
 import type { IntegrationLog } from '../logs/integration-log';
 import type { Logger } from '../logger';
@@ -114,7 +115,7 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
     lease_owner = NULL WHERE estado = 'EN_CURSO' AND lease_owner = ?`);
 
   let rotation = 0;
-  const claim = db.transaction((now: Date, limit: number, only?: number): number[] => {
+  const claim = writeTransaction(db, (now: Date, limit: number, only?: number): number[] => {
     const iso = now.toISOString();
     const lease = new Date(now.getTime() + leaseMs).toISOString();
     expireLeases.run(iso);
@@ -237,7 +238,7 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
    * past it and another dispatcher took the delivery over): that dispatcher's attempt is the one
    * that counts, so nothing is written here.
    */
-  const record = db.transaction(
+  const record = writeTransaction(db, 
     (row: Claimed, outcome: Outcome): { lost: boolean; disabled: string | null; next?: number } => {
       const now = clock.now();
       const iso = now.toISOString();
@@ -348,7 +349,7 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
   function claimAndSend(): number {
     const free = maxInFlight - inFlight.size;
     if (free <= 0) return 0;
-    const ids = claim.immediate(clock.now(), free);
+    const ids = claim(clock.now(), free);
     for (const id of ids) {
       const task = deliver(id).finally(() => {
         inFlight.delete(task);
