@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createIntegrationLog } from '../../src/main/logs/integration-log';
 import { redact, redactText } from '../../src/main/logs/redact';
@@ -47,6 +48,44 @@ describe('integration log', () => {
     expect(rows()).toBe(6);
     log.close();
     expect(rows()).toBe(7);
+  });
+
+  it('commits on the writer thread, and flush() waits until the rows are on disk', async () => {
+    const flushed: number[] = [];
+    const log = createIntegrationLog({
+      db: core.db,
+      clock,
+      logger: silentLogger,
+      maxBatch: 4,
+      flushIntervalMs: 60_000,
+      onFlushed: (n) => flushed.push(n),
+      thread: { file: join(core.dataDir, 'gsih.db') },
+    });
+    for (let i = 0; i < 10; i++) log.write({ sistema: 'API', tipo: 'GET', estado: 'OK' });
+    // Two full batches were handed over without waiting; the rest waits for flush().
+    expect(log.pending()).toBe(2);
+    expect(log.flush()).toBe(2);
+    expect(rows()).toBe(10);
+    await expect.poll(() => flushed.reduce((a, b) => a + b, 0)).toBe(10);
+    await log.close();
+  });
+
+  it('writes on the main thread when the writer thread cannot start', async () => {
+    const errors: string[] = [];
+    const log = createIntegrationLog({
+      db: core.db,
+      clock,
+      logger: { ...silentLogger, error: (message: string) => errors.push(message) },
+      thread: { file: join(core.dataDir, 'no-such-dir', 'gsih.db') },
+    });
+    log.write({ sistema: 'API', tipo: 'GET', estado: 'OK' });
+    await new Promise((r) => setTimeout(r, 300)); // the thread fails to open its database
+    log.write({ sistema: 'API', tipo: 'GET', estado: 'OK' });
+    log.flush();
+    expect(errors.join('\n')).toMatch(/writer thread/);
+    // The thread died before its first batch was due: both entries are written here instead.
+    expect(rows()).toBe(2);
+    await log.close();
   });
 
   it('filters and pages, newest first', () => {

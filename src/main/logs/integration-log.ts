@@ -1,9 +1,11 @@
 import type { Db } from '../db/open';
+import { writeTransaction } from '../db/transaction';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import type { LogEntry, LogState, Page } from '../../shared/domain';
 import { redact, redactText } from './redact';
 import { containsPattern } from '../db/like';
+import { startLogWriterThread, type LogWriterThread } from './writer-thread';
 
 export interface LogInput {
   sistema: string;
@@ -15,6 +17,12 @@ export interface LogInput {
   duracion_ms?: number | null;
   /** Defaults to when write() was called, not when the batch is flushed. */
   fecha?: string;
+}
+
+/** A LogInput whose data is already redacted JSON text. */
+export interface SerializedLogInput extends Omit<LogInput, 'datos_enviados' | 'datos_recibidos'> {
+  datos_enviados: string | null;
+  datos_recibidos: string | null;
 }
 
 export interface LogFilter {
@@ -37,6 +45,12 @@ export interface IntegrationLogOptions {
   flushIntervalMs?: number;
   /** Called after a batch is on disk, with how many entries it held. */
   onFlushed?: (count: number) => void;
+  /**
+   * Commit batches on a writer thread with its own connection to this file (the app does; unit
+   * tests of the batching use the inline writer). The caller turns its own connection's WAL
+   * autocheckpoint off: the thread checkpoints.
+   */
+  thread?: { file: string; nativeBinding?: string | undefined };
 }
 
 // Stored payloads are capped so one huge response cannot bloat the log.
@@ -44,8 +58,11 @@ const MAX_STORED_CHARS = 16_384;
 
 function serialize(value: unknown): string | null {
   if (value === undefined || value === null) return null;
-  const json = JSON.stringify(redact(value));
-  return json.length > MAX_STORED_CHARS
+  return bounded(JSON.stringify(redact(value)));
+}
+
+function bounded(json: string | null): string | null {
+  return json !== null && json.length > MAX_STORED_CHARS
     ? JSON.stringify({ truncado: json.slice(0, MAX_STORED_CHARS) })
     : json;
 }
@@ -83,38 +100,78 @@ export function createIntegrationLog({
   maxBatch = 500,
   flushIntervalMs = 250,
   onFlushed,
+  thread,
 }: IntegrationLogOptions) {
   let buffer: Row[] = [];
   let timer: NodeJS.Timeout | null = null;
   const insert = db.prepare(`INSERT INTO integration_log (sistema, tipo, estado, datos_enviados,
     datos_recibidos, error, duracion_ms, fecha) VALUES (@sistema, @tipo, @estado, @datos_enviados,
     @datos_recibidos, @error, @duracion_ms, @fecha)`);
-  const insertAll = db.transaction((rows: Row[]) => {
+  const insertAll = writeTransaction(db, (rows: Row[]) => {
     for (const row of rows) insert.run(row);
   });
 
-  function flush(): number {
-    if (timer) {
-      clearTimeout(timer);
-      timer = null;
-    }
-    if (buffer.length === 0) return 0;
-    const rows = buffer;
-    buffer = [];
+  let writer: LogWriterThread | null = thread
+    ? startLogWriterThread({
+        ...thread,
+        onCommitted: (count) => onFlushed?.(count),
+        onError: (message, lost) => {
+          logger.error(`integration log: ${lost} entries could not be written: ${message}`);
+        },
+      })
+    : null;
+
+  function writeInline(rows: Row[]): void {
     try {
       insertAll(rows);
     } catch (error) {
       // Losing log lines is better than losing the work they describe; say so in the app log.
       logger.error(`integration log: ${rows.length} entries could not be written`, error);
-      return 0;
+      return;
     }
     onFlushed?.(rows.length);
+  }
+
+  function writeInlineFromNowOn(why: string): void {
+    logger.error(`integration log: the writer thread ${why}; writing on the main thread`);
+    void writer?.close();
+    writer = null;
+    // Nobody else checkpoints this connection's WAL now.
+    db.pragma('wal_autocheckpoint = 1000');
+  }
+
+  /** Hands the buffer to the writer; with `wait`, returns once it is on disk. */
+  function flush({ wait = true }: { wait?: boolean } = {}): number {
+    if (timer) {
+      clearTimeout(timer);
+      timer = null;
+    }
+    const rows = buffer;
+    buffer = [];
+    if (!writer) {
+      if (rows.length > 0) writeInline(rows);
+      return rows.length;
+    }
+    if (rows.length > 0 && !writer.post(rows)) {
+      writeInline(rows);
+      writeInlineFromNowOn('stopped');
+    } else if (wait && !writer.drain()) writeInlineFromNowOn('is not answering');
     return rows.length;
+  }
+
+  function push(row: Row): void {
+    buffer.push(row);
+    // The hot path hands batches over without waiting; readers call flush() to wait.
+    if (buffer.length >= maxBatch) flush({ wait: false });
+    else if (!timer) {
+      timer = setTimeout(() => flush({ wait: false }), flushIntervalMs);
+      timer.unref();
+    }
   }
 
   return {
     write(entry: LogInput): void {
-      buffer.push({
+      push({
         sistema: entry.sistema,
         tipo: entry.tipo,
         estado: entry.estado,
@@ -124,14 +181,27 @@ export function createIntegrationLog({
         duracion_ms: entry.duracion_ms ?? null,
         fecha: entry.fecha ?? clock.now().toISOString(),
       });
-      if (buffer.length >= maxBatch) flush();
-      else if (!timer) {
-        timer = setTimeout(flush, flushIntervalMs);
-        timer.unref();
-      }
     },
 
-    flush,
+    /**
+     * For a caller that has already redacted and serialised its data (the API's row per request,
+     * whose shape is fixed): skips the generic walk that `write` does over every value.
+     */
+    writeSerialized(entry: SerializedLogInput): void {
+      push({
+        sistema: entry.sistema,
+        tipo: entry.tipo,
+        estado: entry.estado,
+        datos_enviados: bounded(entry.datos_enviados),
+        datos_recibidos: bounded(entry.datos_recibidos),
+        error: entry.error ? redactText(entry.error).slice(0, 4000) : null,
+        duracion_ms: entry.duracion_ms ?? null,
+        fecha: entry.fecha ?? clock.now().toISOString(),
+      });
+    },
+
+    /** Writes what is buffered and waits until it is on disk (read-your-writes). */
+    flush: (): number => flush(),
 
     pending(): number {
       return buffer.length;
@@ -217,8 +287,10 @@ export function createIntegrationLog({
       return byAge + byCount;
     },
 
-    close(): void {
+    async close(): Promise<void> {
       flush();
+      await writer?.close();
+      writer = null;
     },
   };
 }

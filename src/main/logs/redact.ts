@@ -13,14 +13,29 @@ export function redact(value: unknown, depth = 0): unknown {
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
-    out[key] =
-      SECRET_KEY.test(key) && v !== null && v !== undefined ? REDACTED : redact(v, depth + 1);
+    out[key] = isSecretKey(key) && v !== null && v !== undefined ? REDACTED : redact(v, depth + 1);
   }
   return out;
 }
 
+// Every API request writes a log row, and its objects use the same few keys again and again.
+const secretKeys = new Map<string, boolean>();
+function isSecretKey(key: string): boolean {
+  let secret = secretKeys.get(key);
+  if (secret === undefined) {
+    secret = SECRET_KEY.test(key);
+    // Keys of arbitrary request bodies are not worth remembering beyond a bound.
+    if (secretKeys.size < 1000) secretKeys.set(key, secret);
+  }
+  return secret;
+}
+
+// One scan decides whether a text can hold a secret at all; most log text cannot.
+const MAYBE_SECRET = /\b(?:ApiKey|Bearer|Basic)\s|\b(?:gsih_sk_|whsec_)/;
+
 /** Redacts secrets that appear inside free text (an error message quoting a header, say). */
 export function redactText(text: string): string {
+  if (!MAYBE_SECRET.test(text)) return text;
   return text
     .replace(/\b(ApiKey|Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g, `$1 ${REDACTED}`)
     .replace(/\b(gsih_sk_|whsec_)[A-Za-z0-9_+/=-]+/g, `$1${REDACTED}`);
