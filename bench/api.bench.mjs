@@ -12,7 +12,7 @@
 //
 //   node bench/api.bench.mjs [--duration S] [--warmup S] [--connections N] [--profile] [--check]
 //
-// `--profile` also runs the real server under `node --cpu-prof` and prints where its CPU time went
+// `--profile` also runs both servers under `node --cpu-prof` and prints where their CPU time went
 // (self time by package and by function). `--check` exits 1 when a target does not hold; without
 // it the run only fails when it is invalid (errors, timeouts or non-2xx answers).
 // Plain Node ESM (Node 20 cannot strip types): the real server is the build in out/ (run
@@ -127,7 +127,7 @@ async function main() {
     }
 
     // (b) the bare server, with (a)'s answer held in memory.
-    const bare = await startBare(body);
+    const bare = await startBare(body, args.profile ? join(profileDir, 'bare') : null);
     children.push(bare.child);
 
     console.log(
@@ -164,7 +164,10 @@ async function main() {
 
     await stop(bare.child);
     await stop(real.child);
-    if (args.profile) printProfile('real API', profileDir);
+    if (args.profile) {
+      printProfile('bare Fastify', join(profileDir, 'bare'));
+      printProfile('real API', profileDir);
+    }
     if (args.check && !(throughputOk && latencyOk)) process.exitCode = 1;
   } finally {
     clearTimeout(guard);
@@ -179,6 +182,8 @@ function row(r) {
     'p99 ms': r.p99,
     'max ms': r.max,
     'server CPU': r.serverCpu === null ? 'n/a' : `${Math.round(r.serverCpu * 100)} %`,
+    // CPU time per answer: comparable even when something else shares the machine.
+    'server µs/req': r.serverCpu === null ? 'n/a' : Math.round((r.serverCpu / r.rps) * 1e6),
     'load CPU': `${Math.round(r.loadCpu * 100)} %`,
   };
 }
@@ -251,8 +256,11 @@ async function startReal(dataDir, profileDir) {
   return { child, url };
 }
 
-async function startBare(body) {
-  const child = fork(fileURLToPath(import.meta.url), ['--bare-server'], { stdio: 'inherit' });
+async function startBare(body, profileDir) {
+  const child = fork(fileURLToPath(import.meta.url), ['--bare-server'], {
+    stdio: 'inherit',
+    execArgv: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+  });
   const port = await new Promise((resolve, reject) => {
     child.once('message', (message) => resolve(message.port));
     child.once('exit', (code) => reject(new Error(`bare server exited (${code})`)));

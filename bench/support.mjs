@@ -37,7 +37,11 @@ export function stop(child) {
 }
 
 /** Self time of a server by package / file and by function, from its .cpuprofile in `dir`. */
-export function printProfile(title, dir, { areas = 15, functions = 25 } = {}) {
+export function printProfile(
+  title,
+  dir,
+  { areas = 15, functions = Number(process.env.BENCH_PROFILE_FUNCTIONS ?? 25) } = {},
+) {
   const file = existsSync(dir) && readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
   if (!file) return console.log(`(no CPU profile was written for ${title})`);
   const profile = JSON.parse(readFileSync(join(dir, file), 'utf8'));

@@ -1,8 +1,8 @@
-import type {} from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiKey, ApiScope } from '../../shared/domain';
 import type { KeyRefusal, KeyService } from '../keys/service';
 import { problem, sendProblem } from './problem';
+import { createRateLimiter } from './rate-limiter';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -41,45 +41,36 @@ const REFUSALS: Record<KeyRefusal | 'missing' | 'scheme', string> = {
   expired: 'La clave ha caducado. Pida una nueva al almacén.',
 };
 
-interface RateLimitResult {
-  isAllowed: boolean;
-  isExceeded?: boolean;
-  max?: number;
-  remaining?: number;
-  ttl?: number;
-}
-
 /**
  * Authentication, per-key and per-address rate limits, and scopes, for every route that declares
- * a scope. Runs in onRequest, so a refused request costs no body parsing.
+ * a scope. Runs in onRequest, so a refused request costs no body parsing; synchronous, because it
+ * runs on every request.
  */
-export function registerAuth(app: FastifyInstance, keys: KeyService, limits: AuthLimits): void {
-  const limiter = app.createRateLimit({
-    keyGenerator: (request: FastifyRequest) => request.rateIdentity!.key,
-    max: (request: FastifyRequest) => request.rateIdentity!.max,
-    timeWindow: (request: FastifyRequest) => request.rateIdentity!.windowMs,
-  }) as (request: FastifyRequest) => Promise<RateLimitResult>;
+export function registerAuth(
+  app: FastifyInstance,
+  keys: KeyService,
+  limits: AuthLimits,
+  now: () => number,
+): void {
+  const limiter = createRateLimiter(now);
 
   /** Counts the request; answers 429 when over the limit. Returns false when it answered. */
-  async function countRequest(request: FastifyRequest, reply: FastifyReply): Promise<boolean> {
-    const result = await limiter(request);
+  function countRequest(request: FastifyRequest, reply: FastifyReply): boolean {
     const identity = request.rateIdentity!;
-    const seconds = Math.max(0, Math.ceil((result.ttl ?? identity.windowMs) / 1000));
+    const verdict = limiter.hit(identity.key, identity.max, identity.windowMs);
+    const seconds = Math.max(0, Math.ceil(verdict.resetMs / 1000));
     reply.header(
       'RateLimit-Policy',
       `"${identity.policy}";q=${identity.max};w=${Math.round(identity.windowMs / 1000)}`,
     );
-    reply.header(
-      'RateLimit',
-      `"${identity.policy}";r=${Math.max(0, result.remaining ?? 0)};t=${seconds}`,
-    );
-    if (result.isAllowed || !result.isExceeded) return true;
+    reply.header('RateLimit', `"${identity.policy}";r=${verdict.remaining};t=${seconds}`);
+    if (verdict.allowed) return true;
     reply.header('Retry-After', String(seconds));
     const who =
       identity.policy === 'clave'
         ? 'esta clave'
         : 'las peticiones sin una clave válida desde esta dirección';
-    await sendProblem(
+    sendProblem(
       reply,
       problem(
         429,
@@ -91,25 +82,23 @@ export function registerAuth(app: FastifyInstance, keys: KeyService, limits: Aut
     return false;
   }
 
-  async function refuse(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    reason: keyof typeof REFUSALS,
-  ) {
+  /** Answers 401 (or 429 when this address has been refused too often). */
+  function refuse(request: FastifyRequest, reply: FastifyReply, reason: keyof typeof REFUSALS) {
     request.rateIdentity = {
       key: `ip:${request.ip}`,
       max: limits.anonymousMax,
       windowMs: limits.anonymousWindowMs,
       policy: 'anonimo',
     };
-    if (!(await countRequest(request, reply))) return reply;
+    if (!countRequest(request, reply)) return;
     reply.header('WWW-Authenticate', 'ApiKey realm="GSIH"');
-    return sendProblem(reply, problem(401, 'no-autenticado', 'No autenticado', REFUSALS[reason]));
+    sendProblem(reply, problem(401, 'no-autenticado', 'No autenticado', REFUSALS[reason]));
   }
 
-  app.addHook('onRequest', async (request, reply) => {
+  // Callback-style: a hook that answers calls reply.send and never done().
+  app.addHook('onRequest', (request, reply, done) => {
     const scope = request.routeOptions.config.scope;
-    if (!scope) return;
+    if (!scope) return done();
     const header = request.headers.authorization;
     if (header === undefined || header.trim() === '') return refuse(request, reply, 'missing');
     const match = /^ApiKey[ \t]+(\S+)[ \t]*$/i.exec(header);
@@ -127,9 +116,9 @@ export function registerAuth(app: FastifyInstance, keys: KeyService, limits: Aut
       windowMs: limits.keyWindowMs,
       policy: 'clave',
     };
-    if (!(await countRequest(request, reply))) return reply;
+    if (!countRequest(request, reply)) return;
     if (!auth.key.scopes.includes(scope)) {
-      return sendProblem(
+      sendProblem(
         reply,
         problem(
           403,
@@ -138,6 +127,8 @@ export function registerAuth(app: FastifyInstance, keys: KeyService, limits: Aut
           `La clave «${auth.key.nombre}» no tiene el permiso ${scope}.`,
         ),
       );
+      return;
     }
+    done();
   });
 }

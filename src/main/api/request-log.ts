@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { IntegrationLog } from '../logs/integration-log';
+import { redact, redactText } from '../logs/redact';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -26,7 +27,7 @@ function preview(value: unknown): unknown {
 
 /** Every API request, as the integration log's row: who, what, the outcome and how long. */
 export function registerRequestLog(app: FastifyInstance, log: IntegrationLog): void {
-  app.addHook('onSend', async (request, reply, payload) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     // A successful read is recorded by its size: its data is the inventory itself, and copying
     // every page into the log would cost more than serving it.
     const read = request.method === 'GET' && reply.statusCode < 400;
@@ -38,38 +39,44 @@ export function registerRequestLog(app: FastifyInstance, log: IntegrationLog): v
           : undefined;
     request.responsePreview =
       !read && typeof payload === 'string' ? payload.slice(0, PREVIEW_CHARS + 1) : undefined;
-    return payload;
+    done(null, payload);
   });
 
-  app.addHook('onResponse', async (request, reply) => {
-    const path = request.url.split('?')[0] ?? request.url;
+  app.addHook('onResponse', (request, reply, done) => {
+    const url = request.url;
     // The documentation itself is not an integration.
-    if (path.startsWith('/api/external/docs')) return;
+    if (url.startsWith('/api/external/docs')) return done();
     const key = request.apiKey ?? request.refusedKey;
     const status = reply.statusCode;
-    log.write({
+    // Built as text in a fixed shape, so only the parts a client chose (the URL and the body) need
+    // the redactor: one row per request is written on the API's hot path.
+    const sent = {
+      metodo: request.method,
+      ruta: redactText(url.length > 500 ? `${url.slice(0, 500)}…` : url),
+      // Which key, by id and display prefix only (and not under a key the redactor hides).
+      identificacion: key ? { id: key.id, nombre: key.nombre, prefijo: key.prefijo } : null,
+      direccion: request.ip,
+      cuerpo: request.body === undefined ? null : preview(redact(request.body)),
+    };
+    const received =
+      request.responsePreview === undefined
+        ? { status, bytes: request.responseSize ?? null }
+        : {
+            status,
+            bytes: request.responseSize ?? null,
+            cuerpo: preview(redactText(request.responsePreview)),
+          };
+    log.writeSerialized({
       sistema: key?.sistema ?? 'desconocido',
       // The route pattern, so calls group by operation (not one tipo per id).
-      tipo: `${request.method} ${request.routeOptions.url ?? path}`,
+      tipo: `${request.method} ${request.routeOptions.url ?? url.split('?')[0]}`,
       estado: status < 400 ? 'OK' : 'ERROR',
-      datos_enviados: {
-        metodo: request.method,
-        ruta: request.url.length > 500 ? `${request.url.slice(0, 500)}…` : request.url,
-        // Which key, by id and display prefix only (and not under a key the redactor hides).
-        identificacion: key ? { id: key.id, nombre: key.nombre, prefijo: key.prefijo } : null,
-        direccion: request.ip,
-        cuerpo: preview(request.body),
-      },
-      datos_recibidos: {
-        status,
-        bytes: request.responseSize ?? null,
-        ...(request.responsePreview === undefined
-          ? {}
-          : { cuerpo: preview(request.responsePreview) }),
-      },
+      datos_enviados: JSON.stringify(sent),
+      datos_recibidos: JSON.stringify(received),
       error: status >= 400 ? errorDetail(request.responsePreview) : null,
       duracion_ms: Math.round(reply.elapsedTime),
     });
+    done();
   });
 }
 

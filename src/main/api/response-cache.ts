@@ -24,8 +24,7 @@ export interface ResponseCache {
  * Serialised GET responses by URL and Host (the links in a page depend on both). Integrators
  * poll the same pages; between two changes of the inventory the answer is the same bytes. The
  * core clears it on every inventory change, including commits by another process on the same
- * file, which it notices within a second (PRAGMA data_version): checking that on every request
- * would cost as much as the query it saves.
+ * file, which the API notices before the next request (PRAGMA data_version, see core.ts).
  */
 export function createResponseCache(maxEntries = 1000): ResponseCache {
   // Kept as UTF-8 bytes: a hit is written to the socket without encoding the text again.
@@ -47,19 +46,24 @@ export function createResponseCache(maxEntries = 1000): ResponseCache {
 }
 
 export function registerResponseCache(app: FastifyInstance, cache: ResponseCache): void {
-  // After authentication, scopes and validation: a cached answer is only served to who may see it.
-  app.addHook('preHandler', async (request, reply) => {
-    if (request.method !== 'GET' || !request.routeOptions.config.cacheable) return;
+  // After authentication and scopes (registered after them), so a cached answer is only served to
+  // who may see it; before validation, which a URL whose answer was kept has already passed.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (request.method !== 'GET' || !request.routeOptions.config.cacheable) return done();
     const key = `${request.host} ${request.url}`;
     const hit = cache.get(key);
-    if (hit !== undefined) return reply.type('application/json; charset=utf-8').send(hit);
+    if (hit !== undefined) {
+      reply.type('application/json; charset=utf-8').send(hit);
+      return;
+    }
     request.cacheKey = { key, generation: cache.generation() };
+    done();
   });
 
-  app.addHook('onSend', async (request, reply, payload) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     if (request.cacheKey && reply.statusCode === 200 && typeof payload === 'string') {
       cache.set(request.cacheKey.key, payload, request.cacheKey.generation);
     }
-    return payload;
+    done(null, payload);
   });
 }

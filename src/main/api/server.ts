@@ -1,5 +1,4 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import {
@@ -31,6 +30,8 @@ export interface ApiServerDeps {
   limits?: Partial<AuthLimits>;
   /** Shared with the core, which clears it on every inventory change. */
   cache?: ResponseCache;
+  /** Notices commits by another process (and drops what they made stale): run per request. */
+  checkExternalChanges?: () => void;
 }
 
 export const API_BODY_LIMIT = 1024 * 1024;
@@ -83,7 +84,6 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
     ),
   );
 
-  await app.register(rateLimit, { global: false });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -114,15 +114,25 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
   app.get('/api/external/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   // Links (next/previous) are built from Host: one that is not a host is refused up front.
-  app.addHook('onRequest', async (request, reply) => {
-    if (!URL.canParse(`http://${request.host}/`)) {
-      return sendProblem(
-        reply,
-        problem(400, 'peticion-no-valida', 'Petición no válida', 'La cabecera Host no es válida.'),
-      );
+  // Clients send the same few Host values, so the ones already checked are remembered.
+  const validHosts = new Set<string>();
+  const checkExternalChanges = deps.checkExternalChanges;
+  // Hooks on every request are callback-style: an async hook costs a promise and a tick each.
+  app.addHook('onRequest', (request, reply, done) => {
+    checkExternalChanges?.();
+    if (validHosts.has(request.host)) return done();
+    if (URL.canParse(`http://${request.host}/`)) {
+      if (validHosts.size < 64) validHosts.add(request.host);
+      return done();
     }
+    sendProblem(
+      reply,
+      problem(400, 'peticion-no-valida', 'Petición no válida', 'La cabecera Host no es válida.'),
+    );
   });
-  registerAuth(app, deps.keys, { ...DEFAULT_AUTH_LIMITS, ...deps.limits });
+  registerAuth(app, deps.keys, { ...DEFAULT_AUTH_LIMITS, ...deps.limits }, () =>
+    deps.clock.now().getTime(),
+  );
   registerIdempotency(app, deps.idempotency);
   registerRequestLog(app, deps.log);
   if (deps.cache) registerResponseCache(app, deps.cache);

@@ -38,6 +38,8 @@ interface KeyRow {
 
 // Last use is written at most this often per key, so a busy key does not cost a write per request.
 const LAST_USE_RESOLUTION_MS = 60_000;
+/** Active keys kept in memory after they authenticate; far more than a warehouse ever creates. */
+const MAX_KNOWN_KEYS = 1000;
 
 export type KeyService = ReturnType<typeof createKeyService>;
 
@@ -62,6 +64,22 @@ export function createKeyService({
     touch: db.prepare('UPDATE api_keys SET ultimo_uso = ? WHERE id = ?'),
   };
   const lastTouched = new Map<number, number>();
+  // Keys that authenticated, by their text: the API checks one on every request, and hashing and
+  // looking it up cost more than the rest of the request's own work. Emptied by every change made
+  // here and, through `forget`, whenever the core sees another process commit to the file. Only
+  // active keys are kept: a refused or unknown key is looked up every time, so guessing cannot
+  // grow it.
+  const known = new Map<string, { key: ApiKey; expiresAt: number | null }>();
+
+  /** Records the key's last use, at most once per LAST_USE_RESOLUTION_MS. */
+  const touch = (key: ApiKey, now: Date) => {
+    const last = lastTouched.get(key.id) ?? 0;
+    if (now.getTime() - last < LAST_USE_RESOLUTION_MS) return;
+    lastTouched.set(key.id, now.getTime());
+    key.ultimo_uso = now.toISOString();
+    stmt.touch.run(key.ultimo_uso, key.id);
+    onChange?.(key.id);
+  };
 
   const toKey = (row: KeyRow, now: Date): ApiKey => {
     const expired = row.fecha_expiracion !== null && row.fecha_expiracion <= now.toISOString();
@@ -106,6 +124,7 @@ export function createKeyService({
         fecha_expiracion: expires,
       });
       const id = Number(lastInsertRowid);
+      known.clear();
       onChange?.(id);
       return { clave: key, key: toKey(requireRow(id), now) };
     },
@@ -150,30 +169,45 @@ export function createKeyService({
       if (row.activo !== 1)
         throw new AppError('CONFLICT', `La clave ${row.prefijo}… ya estaba revocada`);
       stmt.revoke.run(clock.now().toISOString(), id);
+      known.clear();
       onChange?.(id);
       return toKey(requireRow(id), clock.now());
     },
 
-    /** Checks a presented key: shape and checksum first (no lookup), then the stored hash. */
+    /**
+     * Checks a presented key: a key that already authenticated is found by its text; any other
+     * is checked for shape and checksum (no lookup), then looked up by its hash.
+     */
     authenticate(presented: string): Authentication {
+      const now = clock.now();
+      const cached = known.get(presented);
+      if (cached && (cached.expiresAt === null || now.getTime() < cached.expiresAt)) {
+        touch(cached.key, now);
+        return { ok: true, key: cached.key };
+      }
+      known.delete(presented);
+
       if (!isWellFormedApiKey(presented)) return { ok: false, reason: 'malformed' };
       const hash = hashApiKey(presented);
       const row = stmt.byHash.get(hash) as KeyRow | undefined;
       if (!row || !timingSafeEqual(Buffer.from(row.hash, 'hex'), Buffer.from(hash, 'hex'))) {
         return { ok: false, reason: 'unknown' };
       }
-      const now = clock.now();
       const key = toKey(row, now);
       if (key.estado === 'REVOCADA') return { ok: false, reason: 'revoked', key };
       if (key.estado === 'EXPIRADA') return { ok: false, reason: 'expired', key };
-      const last = lastTouched.get(row.id) ?? 0;
-      if (now.getTime() - last >= LAST_USE_RESOLUTION_MS) {
-        lastTouched.set(row.id, now.getTime());
-        stmt.touch.run(now.toISOString(), row.id);
-        key.ultimo_uso = now.toISOString();
-        onChange?.(row.id);
-      }
+      if (known.size >= MAX_KNOWN_KEYS) known.clear();
+      known.set(presented, {
+        key,
+        expiresAt: row.fecha_expiracion === null ? null : Date.parse(row.fecha_expiracion),
+      });
+      touch(key, now);
       return { ok: true, key };
+    },
+
+    /** Drops the keys kept by `authenticate`: another process may have revoked one. */
+    forget(): void {
+      known.clear();
     },
   };
 }
