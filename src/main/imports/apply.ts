@@ -1,0 +1,683 @@
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Db } from '../db/open';
+import type { Clock } from '../clock';
+import { AppError } from '../../shared/errors';
+import { createOutbox } from '../events/outbox';
+import { createInventoryService } from '../inventory/service';
+import { createWebhookService } from '../webhooks/service';
+import { rejectedCsvHeader, rejectedCsvRows, type RejectedRow } from './read';
+import {
+  createImportHistory,
+  detectionRecord,
+  EMPTY_COUNTS,
+  MAX_STORED_ISSUES,
+  type EndedImport,
+  type EndedImportState,
+  type ImportCounts,
+  type ImportOptionsRecord,
+  type ImportOrigin,
+} from './history';
+import { attachStaging, detachStaging } from './staging';
+import { IMPORTS_DIR, rejectedCsvPath } from './files';
+import type {
+  ArticleRow,
+  CsvDetection,
+  ImportField,
+  ImportKind,
+  ReadRecord,
+  RowIssue,
+  StockRow,
+} from './types';
+
+// The applier: takes the reader's validated records and decides what they change.
+//
+// 1. Staging (no lock on the data): every record goes into the staging file (staging.ts) with
+//    its problems; rejected records keep their fields for the report.
+// 2. Checks that need the whole file or the database, set-based over staging: codes repeated in
+//    the file, unknown codes (stock), external references repeated or owned by another article.
+//    They reject every record involved (which of two contradicting rows is right is not ours to
+//    guess).
+// 3. The decision: any rejected record and no `omitir_errores` (or nothing left to import): the
+//    import is RECHAZADA and nothing is written. A dry run stops here with what would happen.
+// 4. Apply, in one write transaction with the history row: articles set-based from staging
+//    (UPDATE … FROM, then INSERT … SELECT); stock row by row through the inventory service, as
+//    approved movements, so history, alerts, outbox events and webhook deliveries stay right.
+//    The transaction is cut in chunks only to poll for cancellation and report progress.
+//
+// Cancellation (polled between batches and chunks) and any error roll everything back; the
+// history then gets a CANCELADA / RECHAZADA / FALLIDA row of its own.
+
+export type AnyRecord = ReadRecord<ArticleRow | StockRow>;
+
+export interface ImportJob {
+  /** Allocated under the import lock (see history.nextId): names the report file too. */
+  id: number;
+  kind: ImportKind;
+  fileName: string;
+  origin: ImportOrigin;
+  /** Who, as recorded in the history and as creado_por / aprobado_por of stock movements. */
+  actor: string;
+  dryRun: boolean;
+  /** Import the valid rows and reject the rest, instead of all or nothing. */
+  skipErrors: boolean;
+  /** Stock only: add the quantities (ENTRADA) instead of setting the counted stock (AJUSTE). */
+  add: boolean;
+  options: ImportOptionsRecord;
+  startedAt: Date;
+}
+
+/** What the applier needs from the reader. */
+export interface ImportSource {
+  detection: CsvDetection;
+  headers: string[];
+  /** Field → index into `headers`, or null. */
+  mapping: Partial<Record<ImportField, number | null>>;
+  bytes: number;
+  /**
+   * The records in file order, in batches. Called a second time only when rows rejected by the
+   * checks need their fields for the report.
+   */
+  records(): AsyncIterable<AnyRecord[]>;
+  /** False when the file changed since it was first read (a second pass would not match). */
+  unchanged(): boolean;
+}
+
+export type ImportPhase = 'lectura' | 'comprobacion' | 'aplicacion' | 'informe';
+
+export interface ApplyProgress {
+  fase: ImportPhase;
+  /** Records read (lectura) or applied (aplicacion). */
+  filas: number;
+  /** Records to apply, once known. */
+  total_filas: number | null;
+}
+
+export interface ApplyControl {
+  /** Polled between batches and between chunks of the write transaction. */
+  isCancelled(): boolean;
+  onProgress?(progress: ApplyProgress): void;
+  /** An unexpected failure (the import is then FALLIDA): its cause, for the app's log. */
+  onFailure?(error: unknown): void;
+}
+
+export interface ApplyDeps {
+  /** A connection of the import's own: the staging file is attached to it. */
+  db: Db;
+  clock: Clock;
+  dataDir: string;
+  stagingFile: string;
+}
+
+export class ImportCancelled extends Error {
+  constructor() {
+    super('Importación cancelada');
+    this.name = 'ImportCancelled';
+  }
+}
+
+// Rows per statement of the write transaction: big enough that SQLite's set-based work
+// dominates, small enough that cancelling answers within a fraction of a second.
+const ARTICLE_CHUNK_LINES = 50_000;
+const STOCK_CHUNK_ROWS = 1_000;
+const REPORT_CHUNK_ROWS = 5_000;
+
+// Quantities are REAL; rounded as the inventory service rounds them, so a counted 0.3 equals
+// a stock of 0.1 + 0.2.
+const round = (n: number) => Math.round(n * 1e6) / 1e6;
+
+/**
+ * An empty cell keeps what the article has (and a new article gets the default): a file that
+ * carries only some columns, or leaves some cells blank, never erases data by accident.
+ */
+const KEPT_WHEN_EMPTY = [
+  'material',
+  'diametro',
+  'unidad',
+  'stock_minimo',
+  'referencia_externa',
+] as const;
+const ARTICLE_DIFFERS = `(a.nombre IS NOT s.nombre OR ${KEPT_WHEN_EMPTY.map(
+  (c) => `(s.${c} IS NOT NULL AND a.${c} IS NOT s.${c})`,
+).join(' OR ')})`;
+
+/** Runs one import to its end and records it in the history; returns the history row. */
+export async function runImport(
+  deps: ApplyDeps,
+  job: ImportJob,
+  openSource: () => Promise<ImportSource>,
+  control: ApplyControl,
+): Promise<EndedImport> {
+  const { db, clock, dataDir, stagingFile } = deps;
+  const started = performance.now();
+  const history = createImportHistory(db, dataDir);
+  const counts: ImportCounts = { ...EMPTY_COUNTS };
+  let source: ImportSource | null = null;
+  let staged = false;
+  let reportFile: string | null = null;
+
+  const ended = (estado: EndedImportState, error: string | null): EndedImport => ({
+    id: job.id,
+    archivo: job.fileName,
+    tipo: job.kind,
+    origen: job.origin,
+    usuario: job.actor,
+    estado,
+    simulacion: job.dryRun,
+    opciones: job.options,
+    deteccion: source ? detectionRecord(source.detection) : null,
+    bytes: source?.bytes ?? null,
+    ...counts,
+    duracion_ms: Math.round(performance.now() - started),
+    error,
+    archivo_rechazadas: reportFile,
+    fecha_inicio: job.startedAt.toISOString(),
+    fecha_fin: clock.now().toISOString(),
+  });
+  const record = (row: EndedImport) => {
+    history.insert(row);
+    if (staged) copyIssues(db, row.id);
+  };
+  const checkCancel = () => {
+    if (control.isCancelled()) throw new ImportCancelled();
+  };
+
+  try {
+    mkdirSync(join(dataDir, IMPORTS_DIR), { recursive: true });
+    source = await openSource();
+    checkCancel();
+    attachStaging(db, stagingFile, job.kind);
+    staged = true;
+
+    // 1. Staging.
+    const stager = createStager(db, job.kind, counts);
+    for await (const batch of source.records()) {
+      checkCancel();
+      stager.stage(batch);
+      control.onProgress?.({ fase: 'lectura', filas: counts.total, total_filas: null });
+    }
+    checkCancel();
+
+    // 2. Checks.
+    control.onProgress?.({ fase: 'comprobacion', filas: counts.total, total_filas: null });
+    const header = columnHeaders(source);
+    if (job.kind === 'articulos') checkArticles(db, header);
+    else checkStock(db, header);
+    rejectLate(db, counts);
+    checkCancel();
+    const toApply = db.prepare('SELECT count(*) FROM staging.stage').pluck().get() as number;
+
+    // 3. The decision.
+    const refused = counts.rechazados > 0 && (!job.skipErrors || toApply === 0);
+    if (counts.rechazados > 0) {
+      control.onProgress?.({ fase: 'informe', filas: counts.rechazados, total_filas: null });
+      reportFile = await writeRejectedReport(db, dataDir, job.id, source, checkCancel);
+    }
+    if (refused || job.dryRun) {
+      if (job.dryRun) Object.assign(counts, wouldChange(db, job));
+      const reason = refused ? refusal(counts, job) : null;
+      const row = ended(refused ? 'RECHAZADA' : 'COMPLETADA', reason);
+      db.transaction(() => record(row))();
+      return row;
+    }
+
+    // 4. Apply, with the history row, in one transaction.
+    const apply = job.kind === 'articulos' ? applyArticles : applyStock;
+    return db
+      .transaction(() => {
+        Object.assign(counts, apply({ db, clock, job, toApply, control, checkCancel }));
+        const row = ended('COMPLETADA', null);
+        record(row);
+        return row;
+      })
+      .immediate();
+  } catch (error) {
+    if (reportFile) rmSync(join(dataDir, reportFile), { force: true });
+    reportFile = null;
+    // Whatever was being written was rolled back.
+    counts.creados = counts.actualizados = counts.sin_cambios = 0;
+    const cancelled = error instanceof ImportCancelled;
+    // A file that cannot be read as asked is refused; anything else is a failure of ours.
+    const refusedFile =
+      error instanceof AppError && (error.code === 'VALIDATION' || error.code === 'NOT_FOUND');
+    if (!cancelled && !refusedFile) control.onFailure?.(error);
+    const message = cancelled
+      ? 'Cancelada: no se ha modificado nada.'
+      : refusedFile
+        ? error.message
+        : `La importación falló y no se ha modificado nada: ${(error as Error).message}`;
+    const row = ended(cancelled ? 'CANCELADA' : refusedFile ? 'RECHAZADA' : 'FALLIDA', message);
+    db.transaction(() => record(row))();
+    return row;
+  } finally {
+    if (staged) detachStaging(db, stagingFile);
+  }
+}
+
+function refusal(counts: ImportCounts, job: ImportJob): string {
+  const rows = `${counts.rechazados} ${counts.rechazados === 1 ? 'fila tiene' : 'filas tienen'} errores`;
+  if (job.skipErrors) return `Ninguna fila se puede importar: ${rows}.`;
+  return (
+    `${rows.charAt(0).toUpperCase()}${rows.slice(1)}: ` +
+    (job.dryRun ? 'la importación sería rechazada' : 'no se ha importado nada') +
+    ' (todo o nada). Corrija el archivo, o importe solo las filas válidas con «omitir errores».'
+  );
+}
+
+/** The header of each field's column as written in the file, for the checks' messages. */
+function columnHeaders(source: ImportSource) {
+  return (field: ImportField): string | null => {
+    const index = source.mapping[field];
+    return index === null || index === undefined ? null : (source.headers[index] ?? null);
+  };
+}
+
+// ---- 1. Staging ---------------------------------------------------------------------------------
+
+function createStager(db: Db, kind: ImportKind, counts: ImportCounts) {
+  const insertIssue = db.prepare(
+    'INSERT INTO staging.issues (line, columna, mensaje, severidad) VALUES (?, ?, ?, ?)',
+  );
+  const insertRejected = db.prepare(
+    'INSERT INTO staging.rejected (line, fields, message) VALUES (?, ?, ?)',
+  );
+  const insertRow = stageInsert(db, kind);
+
+  // A transaction per batch that writes only the staging file: no lock on the data.
+  const stage = db.transaction((batch: AnyRecord[]) => {
+    for (const record of batch) {
+      counts.total++;
+      let reasons: string[] | null = null;
+      for (const issue of record.issues) {
+        const isError = issue.severity === 'error';
+        insertIssue.run(
+          record.line,
+          issue.column,
+          issue.message,
+          isError ? 'error' : 'advertencia',
+        );
+        if (isError) {
+          counts.errores++;
+          (reasons ??= []).push(describeIssue(issue));
+        } else counts.advertencias++;
+      }
+      if (record.row === null || reasons !== null) {
+        counts.rechazados++;
+        insertRejected.run(
+          record.line,
+          JSON.stringify(record.fields),
+          (reasons ?? ['La fila no es válida.']).join('; '),
+        );
+      } else insertRow(record.row, record.line);
+    }
+  });
+  return { stage };
+}
+
+function stageInsert(db: Db, kind: ImportKind): (row: ArticleRow | StockRow, line: number) => void {
+  if (kind === 'articulos') {
+    const insert = db.prepare('INSERT INTO staging.stage VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    return (row, line) => {
+      const a = row as ArticleRow;
+      insert.run(
+        line,
+        a.codigo,
+        a.nombre,
+        a.material,
+        a.diametro,
+        a.unidad,
+        a.stock_minimo,
+        a.referencia_externa,
+      );
+    };
+  }
+  const insert = db.prepare('INSERT INTO staging.stage VALUES (?, ?, ?, ?)');
+  return (row, line) => {
+    const s = row as StockRow;
+    insert.run(line, s.codigo, s.almacen, round(s.cantidad));
+  };
+}
+
+function describeIssue(issue: RowIssue): string {
+  return issue.column ? `${issue.column}: ${issue.message}` : issue.message;
+}
+
+// ---- 2. Checks ----------------------------------------------------------------------------------
+
+function checkArticles(db: Db, header: (field: ImportField) => string | null): void {
+  db.exec('CREATE INDEX staging.stage_codigo ON stage (codigo)');
+  db.prepare(
+    `INSERT INTO staging.late (line, columna, mensaje)
+     SELECT s.line, @columna, format('El código «%s» aparece %d veces en el archivo (la primera, ' ||
+       'en la línea %d): cada código debe aparecer una sola vez.', s.codigo, d.n, d.primera)
+     FROM (SELECT codigo, count(*) AS n, min(line) AS primera FROM staging.stage
+           GROUP BY codigo HAVING count(*) > 1) AS d
+     JOIN staging.stage AS s ON s.codigo = d.codigo`,
+  ).run({ columna: header('codigo') });
+
+  const referencia = header('referencia_externa');
+  if (referencia === null) return;
+  db.exec(
+    `CREATE INDEX staging.stage_referencia ON stage (referencia_externa)
+     WHERE referencia_externa IS NOT NULL`,
+  );
+  db.prepare(
+    `INSERT INTO staging.late (line, columna, mensaje)
+     SELECT s.line, @columna, format('La referencia externa «%s» aparece %d veces en el archivo ' ||
+       '(la primera, en la línea %d): cada artículo debe tener la suya.', s.referencia_externa,
+       d.n, d.primera)
+     FROM (SELECT referencia_externa, count(*) AS n, min(line) AS primera FROM staging.stage
+           WHERE referencia_externa IS NOT NULL
+           GROUP BY referencia_externa HAVING count(*) > 1) AS d
+     JOIN staging.stage AS s ON s.referencia_externa = d.referencia_externa`,
+  ).run({ columna: referencia });
+  // Checked again by the unique index when applying: another process may assign it meanwhile.
+  db.prepare(
+    `INSERT INTO staging.late (line, columna, mensaje)
+     SELECT s.line, @columna, format('La referencia externa «%s» ya es del artículo «%s»: ' ||
+       'corríjala o deje la celda vacía.', s.referencia_externa, a.codigo)
+     FROM staging.stage AS s JOIN main.articles AS a ON a.referencia_externa = s.referencia_externa
+     WHERE a.codigo <> s.codigo`,
+  ).run({ columna: referencia });
+}
+
+function checkStock(db: Db, header: (field: ImportField) => string | null): void {
+  db.exec('CREATE INDEX staging.stage_codigo ON stage (codigo, almacen)');
+  db.prepare(
+    `INSERT INTO staging.late (line, columna, mensaje)
+     SELECT s.line, @columna, format('El código «%s» en el almacén «%s» aparece %d veces en el ' ||
+       'archivo (la primera, en la línea %d): deje una sola fila por artículo y almacén.',
+       s.codigo, s.almacen, d.n, d.primera)
+     FROM (SELECT codigo, almacen, count(*) AS n, min(line) AS primera FROM staging.stage
+           GROUP BY codigo, almacen HAVING count(*) > 1) AS d
+     JOIN staging.stage AS s ON s.codigo = d.codigo AND s.almacen = d.almacen`,
+  ).run({ columna: header('codigo') });
+  db.prepare(
+    `INSERT INTO staging.late (line, columna, mensaje)
+     SELECT s.line, @columna, format('No existe ningún artículo con el código «%s»: impórtelo ' ||
+       'antes (tipo artículos) o corrija el código.', s.codigo)
+     FROM staging.stage AS s
+     WHERE NOT EXISTS (SELECT 1 FROM main.articles AS a WHERE a.codigo = s.codigo)`,
+  ).run({ columna: header('codigo') });
+}
+
+/** Moves the records the checks rejected out of staging, into the issues and the rejected. */
+function rejectLate(db: Db, counts: ImportCounts): void {
+  const late = db
+    .prepare('SELECT count(*) AS problems, count(DISTINCT line) AS rows FROM staging.late')
+    .get() as { problems: number; rows: number };
+  if (late.rows === 0) return;
+  db.transaction(() => {
+    db.exec(`INSERT INTO staging.issues (line, columna, mensaje, severidad)
+      SELECT line, columna, mensaje, 'error' FROM staging.late ORDER BY line`);
+    db.exec(`INSERT INTO staging.rejected (line, fields, message)
+      SELECT line, NULL, group_concat(iif(columna IS NULL, mensaje, columna || ': ' || mensaje), '; ')
+      FROM staging.late GROUP BY line`);
+    db.exec('DELETE FROM staging.stage WHERE line IN (SELECT line FROM staging.late)');
+  })();
+  counts.errores += late.problems;
+  counts.rechazados += late.rows;
+}
+
+// ---- 3. What a dry run reports --------------------------------------------------------------------
+
+function wouldChange(
+  db: Db,
+  job: ImportJob,
+): Pick<ImportCounts, 'creados' | 'actualizados' | 'sin_cambios'> {
+  if (job.kind === 'articulos') {
+    const c = db
+      .prepare(
+        `SELECT count(*) AS n, count(a.id) AS existing,
+           count(*) FILTER (WHERE a.id IS NOT NULL AND ${ARTICLE_DIFFERS}) AS changed
+         FROM staging.stage AS s LEFT JOIN main.articles AS a ON a.codigo = s.codigo`,
+      )
+      .get() as { n: number; existing: number; changed: number };
+    return {
+      creados: c.n - c.existing,
+      actualizados: c.changed,
+      sin_cambios: c.existing - c.changed,
+    };
+  }
+  // Stock: a missing level is 0; a level is created or changed only when the quantity moves it.
+  const moves = job.add ? 's.cantidad > 0' : 's.cantidad IS NOT coalesce(l.cantidad, 0)';
+  const c = db
+    .prepare(
+      `SELECT count(*) AS n,
+         count(*) FILTER (WHERE l.cantidad IS NULL AND ${moves}) AS created,
+         count(*) FILTER (WHERE l.cantidad IS NOT NULL AND ${moves}) AS changed
+       FROM staging.stage AS s JOIN main.articles AS a ON a.codigo = s.codigo
+       LEFT JOIN main.stock_levels AS l ON l.articulo_id = a.id AND l.almacen = s.almacen`,
+    )
+    .get() as { n: number; created: number; changed: number };
+  return { creados: c.created, actualizados: c.changed, sin_cambios: c.n - c.created - c.changed };
+}
+
+// ---- 4. Apply -----------------------------------------------------------------------------------
+
+type Applied = Pick<ImportCounts, 'creados' | 'actualizados' | 'sin_cambios'>;
+
+interface ApplyStep {
+  db: Db;
+  clock: Clock;
+  job: ImportJob;
+  /** Staged records left after the checks. */
+  toApply: number;
+  control: ApplyControl;
+  checkCancel: () => void;
+}
+
+/** Inside the write transaction. */
+function applyArticles({ db, clock, toApply, control, checkCancel }: ApplyStep): Applied {
+  const now = clock.now();
+  const fecha = now.toISOString();
+  // Articles with stock whose minimum the file changes: their alerts follow, after the update.
+  const minimumChanged = db
+    .prepare(
+      `SELECT DISTINCT a.id FROM main.stock_levels AS l
+       JOIN main.articles AS a ON a.id = l.articulo_id
+       JOIN staging.stage AS s ON s.codigo = a.codigo
+       WHERE s.stock_minimo IS NOT NULL AND s.stock_minimo IS NOT a.stock_minimo`,
+    )
+    .pluck()
+    .all() as number[];
+  const update = db.prepare(
+    `UPDATE main.articles AS a SET
+       nombre = s.nombre,
+       ${KEPT_WHEN_EMPTY.map((c) => `${c} = coalesce(s.${c}, a.${c})`).join(',\n       ')},
+       fecha_actualizacion = @fecha
+     FROM staging.stage AS s
+     WHERE s.line >= @from AND s.line < @to AND a.codigo = s.codigo AND ${ARTICLE_DIFFERS}`,
+  );
+  const insert = db.prepare(
+    `INSERT INTO main.articles (codigo, nombre, material, diametro, unidad, stock_minimo,
+       referencia_externa, fecha_creacion, fecha_actualizacion)
+     SELECT s.codigo, s.nombre, s.material, s.diametro, coalesce(s.unidad, 'unidad'),
+       coalesce(s.stock_minimo, 0), s.referencia_externa, @fecha, @fecha
+     FROM staging.stage AS s
+     WHERE s.line >= @from AND s.line < @to
+       AND NOT EXISTS (SELECT 1 FROM main.articles AS a WHERE a.codigo = s.codigo)
+     ORDER BY s.line`,
+  );
+  const inRange = db
+    .prepare('SELECT count(*) FROM staging.stage WHERE line >= @from AND line < @to')
+    .pluck();
+  const bounds = db
+    .prepare('SELECT min(line) AS low, max(line) AS high FROM staging.stage')
+    .get() as {
+    low: number | null;
+    high: number | null;
+  };
+  let creados = 0;
+  let actualizados = 0;
+  let done = 0;
+  if (bounds.low !== null && bounds.high !== null) {
+    for (let from = bounds.low; from <= bounds.high; from += ARTICLE_CHUNK_LINES) {
+      checkCancel();
+      const range = { from, to: from + ARTICLE_CHUNK_LINES, fecha };
+      // Updated first: a row inserted by this chunk then needs no comparison.
+      actualizados += update.run(range).changes;
+      creados += insert.run(range).changes;
+      done += inRange.get(range) as number;
+      control.onProgress?.({ fase: 'aplicacion', filas: done, total_filas: toApply });
+    }
+  }
+  const inventory = inventoryIn(db, clock);
+  for (const id of minimumChanged) inventory.inTransaction.reevaluateAlerts(id, now);
+  return { creados, actualizados, sin_cambios: toApply - creados - actualizados };
+}
+
+/** Inside the write transaction: each row that moves the stock is an approved movement. */
+function applyStock({ db, clock, job, toApply, control, checkCancel }: ApplyStep): Applied {
+  const now = clock.now();
+  const inventory = inventoryIn(db, clock);
+  const article = db.prepare('SELECT id FROM main.articles WHERE codigo = ?').pluck();
+  const level = db
+    .prepare('SELECT cantidad FROM main.stock_levels WHERE articulo_id = ? AND almacen = ?')
+    .pluck();
+  const page = db.prepare(
+    'SELECT line, codigo, almacen, cantidad FROM staging.stage WHERE line > ? ORDER BY line LIMIT ?',
+  );
+  let creados = 0;
+  let actualizados = 0;
+  let done = 0;
+  let after = 0;
+  for (;;) {
+    checkCancel();
+    // A page at a time: better-sqlite3 cannot write while a statement is being iterated.
+    const rows = page.all(after, STOCK_CHUNK_ROWS) as Array<StockRow & { line: number }>;
+    if (rows.length === 0) break;
+    for (const row of rows) {
+      const articulo = article.get(row.codigo) as number | undefined;
+      if (articulo === undefined) {
+        // Checked while staging; only another process could have removed it since.
+        throw new AppError(
+          'CONFLICT',
+          `El artículo «${row.codigo}» (línea ${row.line}) ya no existe: otro proceso lo cambió durante la importación.`,
+        );
+      }
+      const current = level.get(articulo, row.almacen) as number | undefined;
+      const moves = job.add ? row.cantidad > 0 : row.cantidad !== (current ?? 0);
+      if (!moves) continue;
+      inventory.inTransaction.createApprovedMovement(
+        {
+          tipo: job.add ? 'ENTRADA' : 'AJUSTE',
+          articulo,
+          cantidad: row.cantidad,
+          almacen: row.almacen,
+          referencia: `Importación ${job.id} (${job.fileName}, línea ${row.line})`,
+          origen: 'importacion',
+        },
+        job.actor,
+        now,
+      );
+      if (current === undefined) creados++;
+      else actualizados++;
+    }
+    done += rows.length;
+    after = rows[rows.length - 1]!.line;
+    control.onProgress?.({ fase: 'aplicacion', filas: done, total_filas: toApply });
+  }
+  return { creados, actualizados, sin_cambios: toApply - creados - actualizados };
+}
+
+/**
+ * The inventory service over the import's connection: stock movements, alerts, outbox events and
+ * webhook deliveries follow the same rules as anywhere else. Its change notifications are not
+ * wired: the import service announces the change once the transaction has committed.
+ */
+function inventoryIn(db: Db, clock: Clock) {
+  const webhooks = createWebhookService({ db, clock });
+  const outbox = createOutbox(db, (event, now) => webhooks.enqueue(event, now));
+  return createInventoryService({ db, clock, outbox });
+}
+
+// ---- The history's problems and the rejected-rows report ----------------------------------------
+
+function copyIssues(db: Db, id: number): void {
+  // Errors first: when there are more than are kept, they matter more than warnings.
+  db.prepare(
+    `INSERT INTO main.import_errors (import_id, linea, columna, mensaje, severidad)
+     SELECT @id, line, columna, mensaje, severidad FROM (
+       SELECT line, columna, mensaje, severidad, seq FROM staging.issues
+       ORDER BY severidad = 'error' DESC, line, seq LIMIT @max)
+     ORDER BY line, seq`,
+  ).run({ id, max: MAX_STORED_ISSUES });
+}
+
+/**
+ * Writes the rejected rows, in file order, in the file's delimiter and encoding; returns its path
+ * relative to the data directory. Rows rejected by the checks were staged without their fields:
+ * a second pass over the file fetches them.
+ */
+async function writeRejectedReport(
+  db: Db,
+  dataDir: string,
+  id: number,
+  source: ImportSource,
+  checkCancel: () => void,
+): Promise<string> {
+  await fetchMissingFields(db, source, checkCancel);
+  const relative = rejectedCsvPath(id);
+  const file = join(dataDir, relative);
+  const partial = `${file}.tmp`;
+  const fd = openSync(partial, 'w');
+  try {
+    writeSync(fd, rejectedCsvHeader(source.headers, source.detection));
+    const page = db.prepare(
+      'SELECT line, fields, message FROM staging.rejected WHERE line > ? ORDER BY line LIMIT ?',
+    );
+    let after = 0;
+    for (;;) {
+      const rows = page.all(after, REPORT_CHUNK_ROWS) as Array<{
+        line: number;
+        fields: string | null;
+        message: string;
+      }>;
+      if (rows.length === 0) break;
+      const report: RejectedRow[] = rows.map((r) => ({
+        line: r.line,
+        fields: r.fields === null ? [] : (JSON.parse(r.fields) as string[]),
+        message:
+          r.fields === null
+            ? `${r.message} (los campos no se pudieron copiar: el archivo cambió durante la importación)`
+            : r.message,
+      }));
+      writeSync(fd, rejectedCsvRows(report, source.detection));
+      after = rows[rows.length - 1]!.line;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(partial, file);
+  return relative;
+}
+
+async function fetchMissingFields(
+  db: Db,
+  source: ImportSource,
+  checkCancel: () => void,
+): Promise<void> {
+  const missing = db
+    .prepare('SELECT line FROM staging.rejected WHERE fields IS NULL ORDER BY line')
+    .pluck()
+    .all() as number[];
+  if (missing.length === 0 || !source.unchanged()) return;
+  const setFields = db.prepare('UPDATE staging.rejected SET fields = ? WHERE line = ?');
+  const fill = db.transaction((pairs: Array<[string, number]>) => {
+    for (const [fields, line] of pairs) setFields.run(fields, line);
+  });
+  // Both in file order: a merge, whatever the number of rows.
+  let next = 0;
+  for await (const batch of source.records()) {
+    checkCancel();
+    const found: Array<[string, number]> = [];
+    for (const record of batch) {
+      while (next < missing.length && missing[next]! < record.line) next++;
+      if (next === missing.length) break;
+      if (missing[next] === record.line) found.push([JSON.stringify(record.fields), record.line]);
+    }
+    if (found.length > 0) fill(found);
+    if (next === missing.length) break;
+  }
+}
