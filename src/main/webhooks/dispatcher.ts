@@ -32,6 +32,9 @@ export interface DispatcherOptions {
   dispatcher?: Dispatcher;
 }
 
+/** Endpoints with due work read per query while claiming. */
+const CLAIM_PAGE = 64;
+
 interface Claimed {
   id: number;
   webhook_id: number;
@@ -45,6 +48,18 @@ interface Claimed {
   secreto_anterior: string | null;
   secreto_anterior_hasta: string | null;
   fallando_desde: string | null;
+}
+
+interface Recorded {
+  lost: boolean;
+  disabled: string | null;
+  next?: Claimed | undefined;
+}
+
+interface Finished {
+  row: Claimed;
+  outcome: Outcome;
+  resolve: (recorded: Recorded | null) => void;
 }
 
 interface Outcome {
@@ -84,18 +99,20 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
       bodyTimeout: timeoutMs,
     });
 
-  // Claiming reads only what it takes: the endpoints with due work and their free slots (both
-  // through indexes), then, per endpoint, its oldest due rows. Its cost does not grow with the
-  // length of the queue, so a backlog of thousands does not stall the API on the same thread.
-  const endpointsWithWork = db.prepare(`SELECT w.id,
-      @perEndpoint - (SELECT count(*) FROM webhook_deliveries b
-        WHERE b.webhook_id = w.id AND b.estado = 'EN_CURSO' AND b.lease_hasta > @now) AS free
-    FROM webhooks w WHERE w.activo = 1 AND EXISTS (SELECT 1 FROM webhook_deliveries d
-      WHERE d.webhook_id = w.id AND d.estado = 'PENDIENTE' AND d.proximo_intento <= @now)`);
+  // Claiming reads only what it takes: endpoints with due work in id order after a cursor, a page
+  // at a time, stopping once the free slots are filled, then per endpoint its free slots and its
+  // oldest due rows (all through indexes). Its cost grows with the slots it fills, not with the
+  // number of endpoints or the length of the queue, so a backlog of thousands does not stall the
+  // API on the same thread; the cursor makes successive claims go round all endpoints fairly.
+  const endpointsWithWorkAfter = db.prepare(`SELECT w.id FROM webhooks w
+    WHERE w.activo = 1 AND w.id > @after AND EXISTS (SELECT 1 FROM webhook_deliveries d
+      WHERE d.webhook_id = w.id AND d.estado = 'PENDIENTE' AND d.proximo_intento <= @now)
+    ORDER BY w.id LIMIT @page`);
   const isActive = db.prepare('SELECT 1 FROM webhooks WHERE id = ? AND activo = 1').pluck();
   const busyOf = db
     .prepare(
-      `SELECT count(*) FROM webhook_deliveries WHERE webhook_id = ? AND estado = 'EN_CURSO' AND lease_hasta > ?`,
+      // `+lease_hasta`: through the endpoint's queue index, not every lease in flight.
+      `SELECT count(*) FROM webhook_deliveries WHERE webhook_id = ? AND estado = 'EN_CURSO' AND +lease_hasta > ?`,
     )
     .pluck();
   const dueOf = db.prepare(`SELECT id FROM webhook_deliveries
@@ -114,30 +131,38 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
     db.prepare(`UPDATE webhook_deliveries SET estado = 'PENDIENTE', lease_hasta = NULL,
     lease_owner = NULL WHERE estado = 'EN_CURSO' AND lease_owner = ?`);
 
-  let rotation = 0;
-  const claim = writeTransaction(db, (now: Date, limit: number, only?: number): number[] => {
+  let cursor = 0;
+  const claim = writeTransaction(db, (now: Date, limit: number): number[] => {
     const iso = now.toISOString();
     const lease = new Date(now.getTime() + leaseMs).toISOString();
     expireLeases.run(iso);
-    const endpoints = (
-      only === undefined
-        ? endpointsWithWork.all({ perEndpoint, now: iso })
-        : isActive.get(only)
-          ? [{ id: only, free: perEndpoint - (busyOf.get(only, iso) as number) }]
-          : []
-    ) as Array<{ id: number; free: number }>;
-    // Start from a different endpoint each time, so a full batch does not always favour the first.
-    rotation = (rotation + 1) % Math.max(1, endpoints.length);
-    const ordered = [...endpoints.slice(rotation), ...endpoints.slice(0, rotation)];
     const ids: number[] = [];
-    for (const endpoint of ordered) {
-      if (ids.length >= limit) break;
-      const want = Math.min(endpoint.free, limit - ids.length);
-      if (want <= 0) continue;
-      for (const row of dueOf.all(endpoint.id, iso, want) as Array<{ id: number }>) {
-        if (take.run(lease, owner, row.id).changes === 1) ids.push(row.id);
+    const start = cursor;
+    let after = start;
+    let wrapped = false;
+    scan: for (;;) {
+      const page = endpointsWithWorkAfter.all({ after, now: iso, page: CLAIM_PAGE }) as Array<{
+        id: number;
+      }>;
+      for (const { id } of page) {
+        if (wrapped && id > start) break scan;
+        after = id;
+        const free = perEndpoint - (busyOf.get(id, iso) as number);
+        if (free <= 0) continue;
+        for (const row of dueOf.all(id, iso, Math.min(free, limit - ids.length)) as Array<{
+          id: number;
+        }>) {
+          if (take.run(lease, owner, row.id).changes === 1) ids.push(row.id);
+        }
+        if (ids.length >= limit) break scan;
+      }
+      if (page.length < CLAIM_PAGE) {
+        if (wrapped || start === 0) break;
+        wrapped = true;
+        after = 0;
       }
     }
+    cursor = after;
     return ids;
   });
 
@@ -163,6 +188,9 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
     db.prepare(`SELECT d.id, d.webhook_id, d.evento_id, d.evento, d.cuerpo, d.intentos, w.url, w.nombre,
     w.secreto, w.secreto_anterior, w.secreto_anterior_hasta, w.fallando_desde
     FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id WHERE d.id = ?`);
+  const claimRows = writeTransaction(db, (now: Date, limit: number): Claimed[] =>
+    claim(now, limit).map((id) => load.get(id) as Claimed),
+  );
   const insertAttempt =
     db.prepare(`INSERT INTO webhook_attempts (delivery_id, numero, fecha, status,
     cuerpo_respuesta, duracion_ms, error) VALUES (?, ?, ?, ?, ?, ?, ?)`);
@@ -238,79 +266,103 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
    * past it and another dispatcher took the delivery over): that dispatcher's attempt is the one
    * that counts, so nothing is written here.
    */
-  const record = writeTransaction(db, 
-    (row: Claimed, outcome: Outcome): { lost: boolean; disabled: string | null; next?: number } => {
-      const now = clock.now();
-      const iso = now.toISOString();
-      const attempt = row.intentos + 1;
-      const ok = outcome.status !== null && outcome.status >= 200 && outcome.status < 300;
-      // The history, the delivery and the log all say why a non-2xx answer failed.
-      const error = ok ? null : (outcome.error ?? `El receptor respondió ${outcome.status}`);
-      // A 410 says the receiver is gone: this delivery ends here (resendable), the endpoint stops.
-      const delay =
-        ok || outcome.status === 410 ? null : nextDelay(attempt, outcome.retryAfterMs, random);
-      const updated = ok
-        ? delivered.run({ now: iso, status: outcome.status, id: row.id, owner })
-        : retry.run({
-            estado: delay === null ? 'FALLIDO' : 'PENDIENTE',
-            next: new Date(now.getTime() + (delay ?? 0)).toISOString(),
-            status: outcome.status,
-            error,
-            id: row.id,
-            owner,
-          });
-      if (updated.changes === 0) return { lost: true, disabled: null };
-      insertAttempt.run(
-        row.id,
-        attempt,
-        iso,
-        outcome.status,
-        outcome.body,
-        outcome.durationMs,
-        error,
-      );
-      if (ok) {
-        healthy.run(row.webhook_id);
-        // The same endpoint's next due row is claimed in this transaction: one commit per delivery.
-        return {
-          lost: false,
-          disabled: null,
-          next: stopped ? undefined : claim(now, 1, row.webhook_id)[0],
-        };
-      }
-      unhealthy.run(iso, row.webhook_id);
-      let motivo: string | null = null;
-      if (outcome.status === 410) motivo = 'El receptor respondió 410 Gone: ya no acepta entregas.';
-      const failingSince = row.fallando_desde ?? iso;
-      if (!motivo && now.getTime() - Date.parse(failingSince) >= disableAfterMs) {
-        motivo = `Falla sin interrupción desde ${failingSince}.`;
-      }
-      if (motivo && disable.run(motivo, iso, row.webhook_id).changes > 0)
-        return { lost: false, disabled: motivo };
-      return {
-        lost: false,
-        disabled: null,
-        next: stopped ? undefined : claim(now, 1, row.webhook_id)[0],
-      };
-    },
+  function recordOne(row: Claimed, outcome: Outcome): Recorded {
+    const now = clock.now();
+    const iso = now.toISOString();
+    const attempt = row.intentos + 1;
+    const ok = outcome.status !== null && outcome.status >= 200 && outcome.status < 300;
+    // The history, the delivery and the log all say why a non-2xx answer failed.
+    const error = ok ? null : (outcome.error ?? `El receptor respondió ${outcome.status}`);
+    // A 410 says the receiver is gone: this delivery ends here (resendable), the endpoint stops.
+    const delay =
+      ok || outcome.status === 410 ? null : nextDelay(attempt, outcome.retryAfterMs, random);
+    const updated = ok
+      ? delivered.run({ now: iso, status: outcome.status, id: row.id, owner })
+      : retry.run({
+          estado: delay === null ? 'FALLIDO' : 'PENDIENTE',
+          next: new Date(now.getTime() + (delay ?? 0)).toISOString(),
+          status: outcome.status,
+          error,
+          id: row.id,
+          owner,
+        });
+    if (updated.changes === 0) return { lost: true, disabled: null };
+    insertAttempt.run(
+      row.id,
+      attempt,
+      iso,
+      outcome.status,
+      outcome.body,
+      outcome.durationMs,
+      error,
+    );
+    if (ok) {
+      healthy.run(row.webhook_id);
+      // The same endpoint's next due row is claimed in this same transaction.
+      return { lost: false, disabled: null, next: continuation(now, row.webhook_id) };
+    }
+    unhealthy.run(iso, row.webhook_id);
+    let motivo: string | null = null;
+    if (outcome.status === 410) motivo = 'El receptor respondió 410 Gone: ya no acepta entregas.';
+    const failingSince = row.fallando_desde ?? iso;
+    if (!motivo && now.getTime() - Date.parse(failingSince) >= disableAfterMs) {
+      motivo = `Falla sin interrupción desde ${failingSince}.`;
+    }
+    if (motivo && disable.run(motivo, iso, row.webhook_id).changes > 0)
+      return { lost: false, disabled: motivo };
+    return { lost: false, disabled: null, next: continuation(now, row.webhook_id) };
+  }
+
+  /** The same endpoint's next due row, claimed in the recording transaction. */
+  function continuation(now: Date, webhookId: number): Claimed | undefined {
+    // The slot this endpoint just freed is taken again, so its in-flight count cannot grow: only
+    // whether it is still active and its oldest due row are needed.
+    if (stopped || !isActive.get(webhookId)) return undefined;
+    const due = dueOf.get(webhookId, now.toISOString(), 1) as { id: number } | undefined;
+    if (!due) return undefined;
+    const lease = new Date(now.getTime() + leaseMs).toISOString();
+    if (take.run(lease, owner, due.id).changes !== 1) return undefined;
+    return load.get(due.id) as Claimed;
+  }
+
+  // Attempts that finished are recorded together, in one transaction per turn of the event loop:
+  // a commit costs more than a delivery's own work, and at 64 in flight many finish per turn.
+  const recordAll = writeTransaction(db, (batch: Finished[]): Recorded[] =>
+    batch.map(({ row, outcome }) => recordOne(row, outcome)),
   );
+  let finished: Finished[] = [];
+
+  function recordLater(row: Claimed, outcome: Outcome): Promise<Recorded | null> {
+    return new Promise((resolve) => {
+      finished.push({ row, outcome, resolve });
+      if (finished.length === 1) setImmediate(recordFinished);
+    });
+  }
+
+  function recordFinished(): void {
+    const batch = finished;
+    finished = [];
+    let results: Recorded[];
+    try {
+      results = recordAll(batch);
+    } catch (error) {
+      // The leases will expire and the deliveries will be attempted again: at least once, never
+      // lost.
+      logger.error(`webhooks: could not record ${batch.length} attempts`, error);
+      batch.forEach(({ resolve }) => resolve(null));
+      return;
+    }
+    batch.forEach(({ resolve }, i) => resolve(results[i]!));
+  }
 
   /** Sends one delivery; returns the same endpoint's next claimed row, if any. */
-  async function deliverOne(id: number): Promise<number | undefined> {
-    const row = load.get(id) as Claimed | undefined;
-    if (!row) return undefined;
+  async function deliverOne(row: Claimed): Promise<Claimed | undefined> {
     const outcome = await send(row);
-    let recorded: { lost: boolean; disabled: string | null; next?: number };
-    try {
-      recorded = record(row, outcome);
-    } catch (error) {
-      // The lease will expire and the delivery will be attempted again: at least once, never lost.
-      logger.error(`webhook delivery ${id}: could not record the attempt`, error);
-      return undefined;
-    }
+    const recorded = await recordLater(row, outcome);
+    if (!recorded) return undefined;
     if (recorded.lost) {
       logger.warn(
-        `webhook delivery ${id}: lease lost while sending; the new holder's attempt counts`,
+        `webhook delivery ${row.id}: lease lost while sending; the new holder's attempt counts`,
       );
       return undefined;
     }
@@ -340,8 +392,8 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
    * Sends one delivery, then keeps this slot busy with the same endpoint's next due row: a long
    * queue to one receiver flows without a round trip through the global claim per delivery.
    */
-  async function deliver(id: number): Promise<void> {
-    let next: number | undefined = id;
+  async function deliver(row: Claimed): Promise<void> {
+    let next: Claimed | undefined = row;
     while (next !== undefined) next = await deliverOne(next);
   }
 
@@ -349,15 +401,15 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
   function claimAndSend(): number {
     const free = maxInFlight - inFlight.size;
     if (free <= 0) return 0;
-    const ids = claim(clock.now(), free);
-    for (const id of ids) {
-      const task = deliver(id).finally(() => {
+    const rows = claimRows(clock.now(), free);
+    for (const row of rows) {
+      const task = deliver(row).finally(() => {
         inFlight.delete(task);
         if (!stopped) wake();
       });
       inFlight.add(task);
     }
-    return ids.length;
+    return rows.length;
   }
 
   function schedule(ms: number) {
@@ -400,8 +452,8 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
         const claimed = claimAndSend();
         total += claimed;
         if (inFlight.size === 0) return total;
+        // Then claim again: what just finished may have freed an endpoint's slots.
         await Promise.race(inFlight);
-        if (claimed === 0 && inFlight.size === 0) return total;
       }
     },
     async drain(): Promise<void> {
