@@ -16,3 +16,27 @@ export function writeTransaction<F extends (...args: never[]) => unknown>(
   ) => ReturnType<F>;
   return (...args) => immediate(...args);
 }
+
+/** What {@link ifWriteLockFree} returns when another connection holds the write lock. */
+export const LOCKED = Symbol('locked');
+
+/**
+ * Runs a background write only if the write lock is free now, instead of waiting for it under
+ * busy_timeout. On the thread that serves the API and the UI, waiting freezes the event loop for
+ * as long as another connection writes, and an import's worker holds the lock for seconds while
+ * it commits a large file. For writes that can simply be tried again later: a dispatcher's idle
+ * poll, a key's last use.
+ */
+export function ifWriteLockFree<T>(db: Db, fn: () => T): T | typeof LOCKED {
+  const timeout = db.pragma('busy_timeout', { simple: true }) as number;
+  db.pragma('busy_timeout = 0');
+  try {
+    return fn();
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('SQLITE_BUSY')) return LOCKED;
+    throw error;
+  } finally {
+    db.pragma(`busy_timeout = ${timeout}`);
+  }
+}

@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Db } from '../db/open';
+import { ifWriteLockFree, LOCKED } from '../db/transaction';
 import type { Clock } from '../clock';
 import { AppError } from '../../shared/errors';
 import type { ApiKey, ApiScope, CreatedApiKey, Page } from '../../shared/domain';
@@ -76,8 +77,11 @@ export function createKeyService({
     const last = lastTouched.get(key.id) ?? 0;
     if (now.getTime() - last < LAST_USE_RESOLUTION_MS) return;
     lastTouched.set(key.id, now.getTime());
-    key.ultimo_uso = now.toISOString();
-    stmt.touch.run(key.ultimo_uso, key.id);
+    const when = now.toISOString();
+    // Written on the API's thread: if another connection holds the write lock (an import
+    // committing), this use goes unrecorded rather than hold the request, and a later one counts.
+    if (ifWriteLockFree(db, () => stmt.touch.run(when, key.id)) === LOCKED) return;
+    key.ultimo_uso = when;
     onChange?.(key.id);
   };
 

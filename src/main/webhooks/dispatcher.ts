@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { Agent, request, type Dispatcher } from 'undici';
 import type { Db } from '../db/open';
-import { writeTransaction } from '../db/transaction';
+import { ifWriteLockFree, LOCKED, writeTransaction } from '../db/transaction';
 import type { Clock } from '../clock';
 import type { IntegrationLog } from '../logs/integration-log';
 import type { Logger } from '../logger';
@@ -401,7 +401,10 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
   function claimAndSend(): number {
     const free = maxInFlight - inFlight.size;
     if (free <= 0) return 0;
-    const rows = claimRows(clock.now(), free);
+    // Polled on the thread that serves the API: while another connection holds the write lock
+    // (an import committing), the claim waits for the next poll rather than freeze the loop.
+    const rows = ifWriteLockFree(db, () => claimRows(clock.now(), free));
+    if (rows === LOCKED) return 0;
     for (const row of rows) {
       const task = deliver(row).finally(() => {
         inFlight.delete(task);
