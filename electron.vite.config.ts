@@ -14,6 +14,9 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
           cli: resolve(__dirname, 'src/main/cli.ts'),
+          // The CSV import's worker thread: its own file beside the entries, found at run time
+          // as join(__dirname, 'import-worker.js') by the entry that starts the core.
+          'import-worker': resolve(__dirname, 'src/main/imports/worker.ts'),
         },
       },
     },

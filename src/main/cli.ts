@@ -14,6 +14,7 @@ runCli(process.argv.slice(2), {
   env: process.env,
   waitForShutdown,
   staticDir: join(__dirname, '../renderer'),
+  importWorkerFile: join(__dirname, 'import-worker.js'),
 }).then(
   (code) => {
     process.exitCode = code;

@@ -22,6 +22,7 @@ import type { ApiServerStatus } from '../shared/domain';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { createIntegrationLog } from './logs/integration-log';
+import { createImportService, type ImportService } from './imports/service';
 import { createConsoleLogger, type Logger } from './logger';
 import { DATABASE_FILE, ensureDataDir } from './settings/paths';
 import { createConfSettingsStore, type SettingsStore } from './settings/store';
@@ -47,6 +48,11 @@ export interface CoreOptions {
   webhookOptions?: Partial<Omit<DispatcherOptions, 'db' | 'clock' | 'log' | 'logger'>>;
   /** Told when an endpoint is disabled (the desktop app shows a notification). */
   onWebhookDisabled?: (webhook: { id: number; nombre: string; motivo: string }) => void;
+  /**
+   * The CSV import's worker (out/main/import-worker.js), given by the entry point that knows
+   * where the bundle is; without it, imports are refused (previews and the history still work).
+   */
+  importWorkerFile?: string | undefined;
 }
 
 export interface StartOptions {
@@ -73,7 +79,10 @@ export interface Core {
   stop(): Promise<void>;
 }
 
-export type CoreServices = ReturnType<typeof buildServices> & { settings: SettingsStore };
+export type CoreServices = ReturnType<typeof buildServices> & {
+  settings: SettingsStore;
+  imports: ImportService;
+};
 
 /** The API re-checks for commits by other processes at most this often. */
 const EXTERNAL_CHECK_INTERVAL_MS = 25;
@@ -138,13 +147,30 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const bus = createEventBus((error) => logger.error('push listener failed', error));
   // Bound once the dispatcher exists, below: the services are built first.
   let wakeDispatcher = () => {};
-  const services: CoreServices = {
-    ...buildServices(db, clock, logger, bus.emit, () => wakeDispatcher(), {
-      file: databaseFile,
-      nativeBinding: options.nativeBinding,
-    }),
-    settings,
-  };
+  const base = buildServices(db, clock, logger, bus.emit, () => wakeDispatcher(), {
+    file: databaseFile,
+    nativeBinding: options.nativeBinding,
+  });
+  const imports = createImportService({
+    db,
+    clock,
+    logger,
+    log: base.log,
+    dataDir,
+    databaseFile,
+    workerFile: options.importWorkerFile,
+    nativeBinding: options.nativeBinding,
+    // The import committed on its own connection: open windows refresh, the API's cached pages
+    // go and the dispatcher looks for the deliveries it queued.
+    onImported: ({ tipo }) => {
+      const entidades =
+        tipo === 'articulos'
+          ? (['articulos', 'alertas'] as const)
+          : (['stock', 'movimientos', 'alertas'] as const);
+      for (const entidad of entidades) bus.emit('inventory/changed', { entidad });
+    },
+  });
+  const services: CoreServices = { ...base, settings, imports };
   // Delivery progress reaches open windows at most every 250 ms per endpoint: a backlog
   // delivered at thousands per second must not become thousands of refreshes.
   const changedEndpoints = new Set<number>();
@@ -346,6 +372,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       await api?.close();
       dispatching = false;
       await dispatcher.stop();
+      // A running import is cancelled (it rolls back) and records itself before the log closes.
+      await imports.close();
       await log.close();
       db.close();
     },

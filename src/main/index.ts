@@ -87,6 +87,7 @@ async function startDesktop(): Promise<void> {
     logger: log,
     // Set by `npm start` when it built better-sqlite3 for Electron's ABI.
     nativeBinding: process.env.GSIH_SQLITE_BINDING || undefined,
+    importWorkerFile: join(__dirname, 'import-worker.js'),
     // Staff are told even with the window hidden in the tray; the app also shows a banner.
     onWebhookDisabled: (webhook) => {
       if (!Notification.isSupported()) return;

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import {
   API_SCOPES,
@@ -16,6 +17,17 @@ import { createConsoleLogger, type Logger } from '../logger';
 import { readServeLock } from '../serve-lock';
 import { resolveDataDir } from '../settings/paths';
 import { startServer, type RunningServer } from './serve';
+import {
+  delimiterNamed,
+  DELIMITER_NAMES,
+  encodingNamed,
+  ENCODING_NAMES,
+  importReport,
+  numberFormatNamed,
+  progressLine,
+} from './import-report';
+import { MAX_STORED_ISSUES } from '../imports/history';
+import type { ImportRequest } from '../imports/service';
 import { USAGE } from './usage';
 
 export interface CliIo {
@@ -26,6 +38,8 @@ export interface CliIo {
   waitForShutdown?: () => Promise<string>;
   /** Where the built renderer is, for `serve`. */
   staticDir?: string;
+  /** The built CSV import worker, for `import` (and for imports started from `serve`'s UI). */
+  importWorkerFile?: string;
   /** Lets tests reach the running server. */
   onServing?: (server: RunningServer) => void;
   logger?: Logger;
@@ -101,6 +115,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return await apiKeys(rest, io, out);
       case 'webhooks':
         return await webhookCommands(rest, io, out);
+      case 'import':
+        return await importFile(rest, io, out);
       default:
         throw new UsageError(`Orden desconocida: ${command}`);
     }
@@ -128,6 +144,7 @@ async function withCore<T>(dataDir: string, io: CliIo, fn: (core: Core) => Promi
     dataDir,
     headless: true,
     logger: io.logger ?? createConsoleLogger(io.stderr),
+    importWorkerFile: io.importWorkerFile,
   });
   try {
     return await fn(core);
@@ -165,6 +182,7 @@ async function serve(args: string[], io: CliIo, out: (l: string) => void): Promi
     apiHost: host(values['api-host']),
     apiPort: port(values['api-port']),
     staticDir: io.staticDir,
+    importWorkerFile: io.importWorkerFile,
     logger,
   });
   io.stderr.write(`GSIH Integraciones sin ventana; datos en ${dataDir}. Ctrl+C para parar.\n`);
@@ -552,4 +570,112 @@ async function webhookCommands(
           : 'Falta la acción: add, list, test, resend o rotate-secret',
       );
   }
+}
+
+async function importFile(args: string[], io: CliIo, out: (l: string) => void): Promise<number> {
+  const { values, positionals } = parse(args, {
+    tipo: { type: 'string' },
+    'dry-run': { type: 'boolean' },
+    'omitir-errores': { type: 'boolean' },
+    sumar: { type: 'boolean' },
+    delimitador: { type: 'string' },
+    codificacion: { type: 'string' },
+    numeros: { type: 'string' },
+  });
+  if (helpRequested(values, out)) return EXIT_OK;
+  if (positionals.length !== 1) {
+    throw new UsageError(
+      positionals.length === 0
+        ? 'import necesita el archivo CSV'
+        : `Argumento inesperado: ${positionals[1]}`,
+    );
+  }
+  const tipo = values.tipo;
+  if (tipo !== 'articulos' && tipo !== 'stock') {
+    throw new UsageError('--tipo debe ser articulos o stock');
+  }
+  if (values.sumar && tipo !== 'stock') throw new UsageError('--sumar solo vale con --tipo stock');
+  const lectura: NonNullable<ImportRequest['lectura']> = {};
+  if (values.codificacion !== undefined) {
+    const encoding = encodingNamed(values.codificacion);
+    if (!encoding) {
+      throw new UsageError(
+        `Codificación desconocida: ${values.codificacion} (válidas: ${ENCODING_NAMES})`,
+      );
+    }
+    lectura.encoding = encoding;
+  }
+  if (values.delimitador !== undefined) {
+    const delimiter = delimiterNamed(values.delimitador);
+    if (!delimiter) {
+      throw new UsageError(
+        `Delimitador no válido: ${values.delimitador} (válidos: ${DELIMITER_NAMES})`,
+      );
+    }
+    lectura.delimiter = delimiter;
+  }
+  if (values.numeros !== undefined) {
+    const format = numberFormatNamed(values.numeros);
+    if (!format) throw new UsageError('--numeros debe ser coma o punto');
+    lectura.numberFormat = format;
+  }
+  const dataDir = resolveDataDir(values['data-dir'], io.env);
+  const path = resolve(positionals[0]!);
+  // Progress only where a person watches it; a script reading stderr gets the reason line only.
+  const tty = (io.stderr as { isTTY?: boolean }).isTTY === true;
+
+  const { summary, issues, fases } = await withCore(dataDir, io, async (core) => {
+    const imports = core.services.imports;
+    // When each phase began (ms from the start), for the report: where the time went.
+    const phases: Array<[string, number]> = [];
+    const stopProgress = imports.subscribe((event) => {
+      if (event.tipo !== 'progreso') return;
+      const { fase, transcurrido_ms } = event.progreso;
+      if (phases.at(-1)?.[0] !== fase) phases.push([fase, transcurrido_ms]);
+      if (tty) io.stderr.write(`\r\x1b[K${progressLine(event.progreso)}`);
+    });
+    try {
+      const handle = imports.start({
+        path,
+        tipo,
+        lectura,
+        simulacion: values['dry-run'] ?? false,
+        omitir_errores: values['omitir-errores'] ?? false,
+        sumar: values.sumar ?? false,
+        origen: 'cli',
+        usuario: localActor('cli'),
+      });
+      // Ctrl+C (or SIGTERM) cancels: the import rolls back and is recorded as CANCELADA.
+      void io.waitForShutdown?.().then(() => imports.cancel(handle.id));
+      const summary = await handle.done;
+      const issues = imports.issues(summary.id, { page: 1, page_size: MAX_STORED_ISSUES }).items;
+      const fases = Object.fromEntries(
+        phases
+          .filter(([fase]) => fase !== 'inicio')
+          .map(([fase, at], i, all) => [fase, (all[i + 1]?.[1] ?? summary.duracion_ms ?? at) - at]),
+      );
+      return { summary, issues, fases };
+    } finally {
+      stopProgress();
+      if (tty) io.stderr.write('\r\x1b[K');
+    }
+  });
+
+  if (values.json) {
+    out(
+      JSON.stringify(
+        {
+          ...summary,
+          problemas: issues,
+          problemas_omitidos: summary.errores + summary.advertencias - issues.length,
+          fases_ms: fases,
+        },
+        null,
+        2,
+      ),
+    );
+  } else importReport(summary, issues).forEach((line) => out(line));
+  if (summary.estado === 'COMPLETADA') return EXIT_OK;
+  io.stderr.write(`gsih: ${summary.error ?? `importación ${summary.estado.toLowerCase()}`}\n`);
+  return EXIT_FAILED;
 }

@@ -13,6 +13,7 @@ export interface ServeOptions {
   apiHost?: string | undefined;
   apiPort?: number | undefined;
   staticDir?: string | undefined;
+  importWorkerFile?: string | undefined;
   logger: Logger;
 }
 
@@ -30,7 +31,12 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const lock = acquireServeLock(options.dataDir, { mode: 'headless' });
   let core: Core | undefined;
   try {
-    core = await createCore({ dataDir: options.dataDir, headless: true, logger: options.logger });
+    core = await createCore({
+      dataDir: options.dataDir,
+      headless: true,
+      logger: options.logger,
+      importWorkerFile: options.importWorkerFile,
+    });
     await core.start({ api: { host: options.apiHost, port: options.apiPort, required: true } });
     const api = core.apiStatus();
     const apiUrl = `http://${api.host.includes(':') ? `[${api.host}]` : api.host}:${api.port}/`;

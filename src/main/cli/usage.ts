@@ -24,6 +24,17 @@ export const USAGE = `Uso: gsih <orden> [opciones]
   webhooks resend ENTREGA                  Vuelve a enviar una entrega (mismo webhook-id).
   webhooks rotate-secret ID                Nuevo secreto; el anterior sigue firmando 24 h.
   (test y resend: si ningún proceso sirve los datos, la propia orden hace la entrega.)
+  import ARCHIVO --tipo articulos|stock [--dry-run] [--omitir-errores] [--sumar]
+         [--delimitador C] [--codificacion NOMBRE] [--numeros coma|punto] [--json]
+                                           Importa artículos (alta o actualización por código)
+                                           o stock (recuento: ajustes aprobados) de un CSV. Todo
+                                           o nada: si una fila tiene errores no se importa nada
+                                           y se listan (línea, columna, motivo). --dry-run
+                                           cuenta lo que cambiaría sin escribir;
+                                           --omitir-errores importa las filas válidas; --sumar
+                                           suma las cantidades en vez de fijar el recuento.
+                                           Codificación, separador y formato de los números se
+                                           detectan; las opciones los fijan.
 
 Opciones comunes:
   --data-dir DIR   Directorio de datos (o GSIH_DATA_DIR; por defecto, el de la aplicación).

@@ -281,12 +281,17 @@ function createStager(db: Db, kind: ImportKind, counts: ImportCounts) {
   const insertRejected = db.prepare(
     'INSERT INTO staging.rejected (line, fields, message) VALUES (?, ?, ?)',
   );
-  const insertRow = stageInsert(db, kind);
+  const insertRows = stageInsert(db, kind);
 
   // A transaction per batch that writes only the staging file: no lock on the data.
   const stage = db.transaction((batch: AnyRecord[]) => {
+    const valid: AnyRecord[] = [];
     for (const record of batch) {
       counts.total++;
+      if (record.issues.length === 0 && record.row !== null) {
+        valid.push(record);
+        continue;
+      }
       let reasons: string[] | null = null;
       for (const issue of record.issues) {
         const isError = issue.severity === 'error';
@@ -308,35 +313,72 @@ function createStager(db: Db, kind: ImportKind, counts: ImportCounts) {
           JSON.stringify(record.fields),
           (reasons ?? ['La fila no es válida.']).join('; '),
         );
-      } else insertRow(record.row, record.line);
+      } else valid.push(record);
     }
+    insertRows(valid);
   });
   return { stage };
 }
 
-function stageInsert(db: Db, kind: ImportKind): (row: ArticleRow | StockRow, line: number) => void {
+/**
+ * Inserts a batch of valid records into staging with one statement: the rows come from a
+ * table-valued function over the batch, which costs less than binding each row to a statement.
+ */
+function stageInsert(db: Db, kind: ImportKind): (records: AnyRecord[]) => void {
+  let batch: AnyRecord[] = [];
+  const name = `import_batch_${kind}`;
   if (kind === 'articulos') {
-    const insert = db.prepare('INSERT INTO staging.stage VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-    return (row, line) => {
-      const a = row as ArticleRow;
-      insert.run(
-        line,
-        a.codigo,
-        a.nombre,
-        a.material,
-        a.diametro,
-        a.unidad,
-        a.stock_minimo,
-        a.referencia_externa,
-      );
-    };
+    db.table(name, {
+      columns: [...ARTICLE_COLUMNS],
+      *rows() {
+        for (const { line, row } of batch) {
+          const a = row as ArticleRow;
+          yield [
+            line,
+            a.codigo,
+            a.nombre,
+            a.material,
+            a.diametro,
+            a.unidad,
+            a.stock_minimo,
+            a.referencia_externa,
+          ];
+        }
+      },
+    });
+  } else {
+    db.table(name, {
+      columns: ['line', 'codigo', 'almacen', 'cantidad'],
+      *rows() {
+        for (const { line, row } of batch) {
+          const s = row as StockRow;
+          yield [line, s.codigo, s.almacen, round(s.cantidad)];
+        }
+      },
+    });
   }
-  const insert = db.prepare('INSERT INTO staging.stage VALUES (?, ?, ?, ?)');
-  return (row, line) => {
-    const s = row as StockRow;
-    insert.run(line, s.codigo, s.almacen, round(s.cantidad));
+  const insert = db.prepare(`INSERT INTO staging.stage SELECT * FROM ${name}`);
+  return (records) => {
+    if (records.length === 0) return;
+    batch = records;
+    try {
+      insert.run();
+    } finally {
+      batch = [];
+    }
   };
 }
+
+const ARTICLE_COLUMNS = [
+  'line',
+  'codigo',
+  'nombre',
+  'material',
+  'diametro',
+  'unidad',
+  'stock_minimo',
+  'referencia_externa',
+] as const;
 
 function describeIssue(issue: RowIssue): string {
   return issue.column ? `${issue.column}: ${issue.message}` : issue.message;
@@ -344,33 +386,48 @@ function describeIssue(issue: RowIssue): string {
 
 // ---- 2. Checks ----------------------------------------------------------------------------------
 
+/**
+ * Indexes a staging column, and tells whether its values are all distinct: a unique index is
+ * tried first, so a file without repeated values (the usual case) needs no grouping at all.
+ */
+function indexStaging(db: Db, name: string, columns: string, where = ''): boolean {
+  try {
+    db.exec(`CREATE UNIQUE INDEX staging.${name} ON stage (${columns}) ${where}`);
+    return true;
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw error;
+    db.exec(`CREATE INDEX staging.${name} ON stage (${columns}) ${where}`);
+    return false;
+  }
+}
+
 function checkArticles(db: Db, header: (field: ImportField) => string | null): void {
-  db.exec('CREATE INDEX staging.stage_codigo ON stage (codigo)');
-  db.prepare(
-    `INSERT INTO staging.late (line, columna, mensaje)
-     SELECT s.line, @columna, format('El código «%s» aparece %d veces en el archivo (la primera, ' ||
-       'en la línea %d): cada código debe aparecer una sola vez.', s.codigo, d.n, d.primera)
-     FROM (SELECT codigo, count(*) AS n, min(line) AS primera FROM staging.stage
-           GROUP BY codigo HAVING count(*) > 1) AS d
-     JOIN staging.stage AS s ON s.codigo = d.codigo`,
-  ).run({ columna: header('codigo') });
+  if (!indexStaging(db, 'stage_codigo', 'codigo')) {
+    db.prepare(
+      `INSERT INTO staging.late (line, columna, mensaje)
+       SELECT s.line, @columna, format('El código «%s» aparece %d veces en el archivo (la primera, ' ||
+         'en la línea %d): cada código debe aparecer una sola vez.', s.codigo, d.n, d.primera)
+       FROM (SELECT codigo, count(*) AS n, min(line) AS primera FROM staging.stage
+             GROUP BY codigo HAVING count(*) > 1) AS d
+       JOIN staging.stage AS s ON s.codigo = d.codigo`,
+    ).run({ columna: header('codigo') });
+  }
 
   const referencia = header('referencia_externa');
   if (referencia === null) return;
-  db.exec(
-    `CREATE INDEX staging.stage_referencia ON stage (referencia_externa)
-     WHERE referencia_externa IS NOT NULL`,
-  );
-  db.prepare(
-    `INSERT INTO staging.late (line, columna, mensaje)
-     SELECT s.line, @columna, format('La referencia externa «%s» aparece %d veces en el archivo ' ||
-       '(la primera, en la línea %d): cada artículo debe tener la suya.', s.referencia_externa,
-       d.n, d.primera)
-     FROM (SELECT referencia_externa, count(*) AS n, min(line) AS primera FROM staging.stage
-           WHERE referencia_externa IS NOT NULL
-           GROUP BY referencia_externa HAVING count(*) > 1) AS d
-     JOIN staging.stage AS s ON s.referencia_externa = d.referencia_externa`,
-  ).run({ columna: referencia });
+  const where = 'WHERE referencia_externa IS NOT NULL';
+  if (!indexStaging(db, 'stage_referencia', 'referencia_externa', where)) {
+    db.prepare(
+      `INSERT INTO staging.late (line, columna, mensaje)
+       SELECT s.line, @columna, format('La referencia externa «%s» aparece %d veces en el ' ||
+         'archivo (la primera, en la línea %d): cada artículo debe tener la suya.',
+         s.referencia_externa, d.n, d.primera)
+       FROM (SELECT referencia_externa, count(*) AS n, min(line) AS primera FROM staging.stage
+             WHERE referencia_externa IS NOT NULL
+             GROUP BY referencia_externa HAVING count(*) > 1) AS d
+       JOIN staging.stage AS s ON s.referencia_externa = d.referencia_externa`,
+    ).run({ columna: referencia });
+  }
   // Checked again by the unique index when applying: another process may assign it meanwhile.
   db.prepare(
     `INSERT INTO staging.late (line, columna, mensaje)
@@ -382,16 +439,17 @@ function checkArticles(db: Db, header: (field: ImportField) => string | null): v
 }
 
 function checkStock(db: Db, header: (field: ImportField) => string | null): void {
-  db.exec('CREATE INDEX staging.stage_codigo ON stage (codigo, almacen)');
-  db.prepare(
-    `INSERT INTO staging.late (line, columna, mensaje)
-     SELECT s.line, @columna, format('El código «%s» en el almacén «%s» aparece %d veces en el ' ||
-       'archivo (la primera, en la línea %d): deje una sola fila por artículo y almacén.',
-       s.codigo, s.almacen, d.n, d.primera)
-     FROM (SELECT codigo, almacen, count(*) AS n, min(line) AS primera FROM staging.stage
-           GROUP BY codigo, almacen HAVING count(*) > 1) AS d
-     JOIN staging.stage AS s ON s.codigo = d.codigo AND s.almacen = d.almacen`,
-  ).run({ columna: header('codigo') });
+  if (!indexStaging(db, 'stage_codigo', 'codigo, almacen')) {
+    db.prepare(
+      `INSERT INTO staging.late (line, columna, mensaje)
+       SELECT s.line, @columna, format('El código «%s» en el almacén «%s» aparece %d veces en ' ||
+         'el archivo (la primera, en la línea %d): deje una sola fila por artículo y almacén.',
+         s.codigo, s.almacen, d.n, d.primera)
+       FROM (SELECT codigo, almacen, count(*) AS n, min(line) AS primera FROM staging.stage
+             GROUP BY codigo, almacen HAVING count(*) > 1) AS d
+       JOIN staging.stage AS s ON s.codigo = d.codigo AND s.almacen = d.almacen`,
+    ).run({ columna: header('codigo') });
+  }
   db.prepare(
     `INSERT INTO staging.late (line, columna, mensaje)
      SELECT s.line, @columna, format('No existe ningún artículo con el código «%s»: impórtelo ' ||
@@ -508,6 +566,17 @@ function applyArticles({ db, clock, toApply, control, checkCancel }: ApplyStep):
     low: number | null;
     high: number | null;
   };
+  // The first load into an empty table (the common case for a large file) has nothing to
+  // compare with: the rows go in without looking each code up twice. The write lock is held, so
+  // the table cannot gain rows meanwhile.
+  const empty = db.prepare('SELECT NOT EXISTS (SELECT 1 FROM main.articles)').pluck().get() === 1;
+  const insertAll = db.prepare(
+    `INSERT INTO main.articles (codigo, nombre, material, diametro, unidad, stock_minimo,
+       referencia_externa, fecha_creacion, fecha_actualizacion)
+     SELECT s.codigo, s.nombre, s.material, s.diametro, coalesce(s.unidad, 'unidad'),
+       coalesce(s.stock_minimo, 0), s.referencia_externa, @fecha, @fecha
+     FROM staging.stage AS s WHERE s.line >= @from AND s.line < @to ORDER BY s.line`,
+  );
   let creados = 0;
   let actualizados = 0;
   let done = 0;
@@ -515,9 +584,12 @@ function applyArticles({ db, clock, toApply, control, checkCancel }: ApplyStep):
     for (let from = bounds.low; from <= bounds.high; from += ARTICLE_CHUNK_LINES) {
       checkCancel();
       const range = { from, to: from + ARTICLE_CHUNK_LINES, fecha };
-      // Updated first: a row inserted by this chunk then needs no comparison.
-      actualizados += update.run(range).changes;
-      creados += insert.run(range).changes;
+      if (empty) creados += insertAll.run(range).changes;
+      else {
+        // Updated first: a row inserted by this chunk then needs no comparison.
+        actualizados += update.run(range).changes;
+        creados += insert.run(range).changes;
+      }
       done += inRange.get(range) as number;
       control.onProgress?.({ fase: 'aplicacion', filas: done, total_filas: toApply });
     }
