@@ -23,6 +23,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { createIntegrationLog } from './logs/integration-log';
 import { createImportService, type ImportService } from './imports/service';
+import { createImportUi, type BridgeFiles, type FileDialogs } from './import-ui/handlers';
 import { createConsoleLogger, type Logger } from './logger';
 import { DATABASE_FILE, ensureDataDir } from './settings/paths';
 import { createConfSettingsStore, type SettingsStore } from './settings/store';
@@ -53,6 +54,8 @@ export interface CoreOptions {
    * where the bundle is; without it, imports are refused (previews and the history still work).
    */
   importWorkerFile?: string | undefined;
+  /** The desktop app's open and save dialogs for the CSV import (absent headless). */
+  fileDialogs?: FileDialogs | undefined;
 }
 
 export interface StartOptions {
@@ -82,6 +85,8 @@ export interface Core {
 export type CoreServices = ReturnType<typeof buildServices> & {
   settings: SettingsStore;
   imports: ImportService;
+  /** The browser UI's upload and download of import files (the bridge's file routes). */
+  importFiles: BridgeFiles;
 };
 
 /** The API re-checks for commits by other processes at most this often. */
@@ -170,7 +175,16 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       for (const entidad of entidades) bus.emit('inventory/changed', { entidad });
     },
   });
-  const services: CoreServices = { ...base, settings, imports };
+  const importUi = createImportUi({
+    db,
+    clock,
+    logger,
+    dataDir,
+    imports,
+    dialogs: options.fileDialogs,
+  });
+  importUi.forwardEvents(bus.emit);
+  const services: CoreServices = { ...base, settings, imports, importFiles: importUi.bridgeFiles };
   // Delivery progress reaches open windows at most every 250 ms per endpoint: a backlog
   // delivered at thousands per second must not become thousands of refreshes.
   const changedEndpoints = new Set<number>();
@@ -263,6 +277,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     'webhooks/resend': ({ entrega }) => webhooks.resend(entrega),
     'webhooks/resendFailed': ({ webhook, desde, hasta }) =>
       webhooks.resendFailed(webhook, { desde, hasta }),
+    ...importUi.handlers,
     'settings/get': () => settings.get(),
     'settings/update': (patch) => {
       const next = settings.update(patch);
@@ -302,6 +317,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         bus.emit('inventory/changed', { entidad });
       }
       bus.emit('logs/appended', { cantidad: 0 });
+      // `gsih import` may have started or ended one.
+      bus.emit('imports/changed', { id: null, estado: null });
     }
   };
 
@@ -315,6 +332,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     dispatcher,
     async start(startOptions = {}) {
       prune();
+      importUi.start();
       timers.push(setInterval(() => services.idempotency.prune(), PRUNE_INTERVAL_MS).unref());
       if (startOptions.webhooks !== false) {
         dispatching = true;
@@ -374,6 +392,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       await dispatcher.stop();
       // A running import is cancelled (it rolls back) and records itself before the log closes.
       await imports.close();
+      importUi.close();
       await log.close();
       db.close();
     },

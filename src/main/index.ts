@@ -9,6 +9,7 @@ import { acquireServeLock, type ServeLock } from './serve-lock';
 import { APP_NAME } from './settings/paths';
 import { applicationMenuTemplate } from './electron/app-menu';
 import { ensureDataDir, resolveDesktopDataDir } from './electron/data-dir';
+import { createFileDialogs } from './electron/file-dialogs';
 import { forwardPushMessages, registerIpcHandlers } from './electron/ipc-handlers';
 import { guardAllWebContents, hardenSession } from './electron/security';
 import { createElectronSettingsStore } from './electron/settings-store';
@@ -88,6 +89,12 @@ async function startDesktop(): Promise<void> {
     // Set by `npm start` when it built better-sqlite3 for Electron's ABI.
     nativeBinding: process.env.GSIH_SQLITE_BINDING || undefined,
     importWorkerFile: join(__dirname, 'import-worker.js'),
+    // The CSV import's open and save dialogs, modal to the window, in the saved language.
+    fileDialogs: createFileDialogs(
+      dialog,
+      () => (window && !window.isDestroyed() ? window : undefined),
+      () => settings.get().language,
+    ),
     // Staff are told even with the window hidden in the tray; the app also shows a banner.
     onWebhookDisabled: (webhook) => {
       if (!Notification.isSupported()) return;

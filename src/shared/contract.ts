@@ -26,6 +26,20 @@ import {
   type StockLevel,
 } from './domain';
 import { settingsPatchSchema, type Settings } from './settings';
+import {
+  ALL_IMPORT_FIELDS,
+  CSV_DELIMITERS,
+  CSV_ENCODINGS,
+  IMPORT_KINDS,
+  NUMBER_FORMATS,
+  type ChosenFile,
+  type ImportIssue,
+  type ImportPreview,
+  type ImportProgress,
+  type ImportState,
+  type ImportSummary,
+  type RunningImport,
+} from './imports';
 
 // The IPC contract: one map from handler name (`domain/verb`) to its input schema and result
 // type. Main registers it over Electron IPC and over the loopback bridge; the renderer's client
@@ -121,6 +135,41 @@ const webhookEvents = z
 export const webhookInput = z
   .object({ nombre: requiredText(100), url: webhookUrl, eventos: webhookEvents })
   .strict();
+
+/** A file handed to the core by `imports/pickFile` or the bridge's upload: never a path. */
+const fileToken = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'Archivo no válido: elíjalo de nuevo');
+
+/** How to read the file: each choice overrides what was detected. */
+const readingChoices = {
+  archivo: fileToken,
+  tipo: z.enum(IMPORT_KINDS),
+  codificacion: z.enum(CSV_ENCODINGS).optional(),
+  delimitador: z.enum(CSV_DELIMITERS).optional(),
+  formato_numeros: z.enum(NUMBER_FORMATS).optional(),
+  /** Field → header as written in the file (null: not imported). Absent: matched by name. */
+  columnas: z.partialRecord(z.enum(ALL_IMPORT_FIELDS), z.string().max(500).nullable()).optional(),
+  /**
+   * Without `columnas`: whether to use the columns chosen by hand last time for the same
+   * headers (default) or match them by name again, forgetting that choice.
+   */
+  usar_recordadas: z.boolean().default(true),
+};
+
+export const importStartInput = z
+  .object({
+    ...readingChoices,
+    /** Dry run: counts what would change and writes nothing but the history row. */
+    simulacion: z.boolean().default(false),
+    /** Import the valid rows and reject the rest, instead of all or nothing. */
+    omitir_errores: z.boolean().default(false),
+    /** Stock only: add the quantities instead of setting the counted stock. */
+    sumar: z.boolean().default(false),
+  })
+  .strict()
+  .refine((input) => !input.sumar || input.tipo === 'stock', {
+    message: '«Sumar» solo vale para importar stock',
+    path: ['sumar'],
+  });
 
 export const contract = {
   'app/info': handler<AppInfo>()(z.object({}).strict()),
@@ -227,6 +276,23 @@ export const contract = {
     z.object({ webhook: id, desde: isoDate.optional(), hasta: isoDate.optional() }).strict(),
   ),
 
+  /** Desktop app only: the native open dialog. Null when the user closed it. */
+  'imports/pickFile': handler<ChosenFile | null>()(z.object({}).strict()),
+  'imports/preview': handler<ImportPreview>()(z.object(readingChoices).strict()),
+  'imports/start': handler<{ id: number }>()(importStartInput),
+  'imports/cancel': handler<{ id: number }>()(z.object({ id }).strict()),
+  /** The import running in this data directory (this process or another), or null. */
+  'imports/current': handler<RunningImport | null>()(z.object({}).strict()),
+  'imports/list': handler<Page<ImportSummary>>()(
+    z.object({ tipo: z.enum(IMPORT_KINDS).optional(), ...paging }).strict(),
+  ),
+  'imports/get': handler<ImportSummary>()(z.object({ id }).strict()),
+  'imports/issues': handler<Page<ImportIssue>>()(
+    z.object({ id, severidad: z.enum(['error', 'advertencia']).optional(), ...paging }).strict(),
+  ),
+  /** Desktop app only: saves an import's rejected-rows report where the user says. */
+  'imports/saveRejected': handler<{ guardado: string | null }>()(z.object({ id }).strict()),
+
   'api/status': handler<ApiServerStatus>()(z.object({}).strict()),
 
   'settings/get': handler<Settings>()(z.object({}).strict()),
@@ -256,6 +322,10 @@ export interface PushEvents {
   'keys/changed': { id: number };
   /** An endpoint or one of its deliveries changed (created, delivered, failed, disabled). */
   'webhooks/changed': { id: number };
+  /** The running import's progress (a few times a second). */
+  'imports/progress': ImportProgress;
+  /** An import started or ended; id null: one run by another process (`gsih import`). */
+  'imports/changed': { id: number | null; estado: ImportState | null };
 }
 export type PushEventName = keyof PushEvents;
 export const PUSH_EVENT_NAMES: PushEventName[] = [
@@ -264,6 +334,8 @@ export const PUSH_EVENT_NAMES: PushEventName[] = [
   'settings/changed',
   'keys/changed',
   'webhooks/changed',
+  'imports/progress',
+  'imports/changed',
 ];
 /** One push event; a union discriminated by `event`, so checking it narrows the payload. */
 export type PushMessage<K extends PushEventName = PushEventName> = {

@@ -1,12 +1,25 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import type { Readable } from 'node:stream';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import type { PushMessage } from '../../shared/contract';
-import { BRIDGE_EVENTS_PATH, BRIDGE_INVOKE_PATH } from '../../shared/bridge-protocol';
-import type { Envelope, ErrorCode, SerializedError } from '../../shared/errors';
+import {
+  BRIDGE_EVENTS_PATH,
+  BRIDGE_FILE_NAME_HEADER,
+  BRIDGE_INVOKE_PATH,
+  BRIDGE_UPLOAD_PATH,
+} from '../../shared/bridge-protocol';
+import {
+  serializeError,
+  type Envelope,
+  type ErrorCode,
+  type SerializedError,
+} from '../../shared/errors';
 import type { CallContext, Dispatch } from '../dispatch';
+import type { BridgeFiles } from '../import-ui/handlers';
+import { UploadTooLarge } from '../import-ui/file-tokens';
 import type { Logger } from '../logger';
 
 export interface BridgeDeps {
@@ -19,6 +32,8 @@ export interface BridgeDeps {
   /** The built renderer (out/renderer); when missing, `/` explains how to build it. */
   staticDir?: string | undefined;
   heartbeatMs?: number;
+  /** The CSV import's upload and rejected-rows download; without it those routes are 404. */
+  files?: BridgeFiles | undefined;
 }
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -99,6 +114,12 @@ function parseHost(value: string | undefined): { hostname: string; port: number 
   } catch {
     return null;
   }
+}
+
+/** `attachment` with an ASCII fallback name and the real one (accents included) per RFC 6266. */
+function attachment(name: string): string {
+  const ascii = name.normalize('NFKD').replace(/[^\x20-\x7e]|["\\]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }
 
 function sendError(reply: FastifyReply, error: SerializedError, status?: number): FastifyReply {
@@ -199,6 +220,58 @@ export function buildBridgeServer(deps: BridgeDeps): FastifyInstance {
     streams.add(close);
     request.raw.on('close', close);
   });
+
+  const files = deps.files;
+  if (files) {
+    // The file's bytes as they are, whatever the browser calls them (text/csv,
+    // application/vnd.ms-excel, nothing): only this route takes a body that is not JSON.
+    void app.register(async (scope) => {
+      scope.removeAllContentTypeParsers();
+      scope.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+      scope.post(BRIDGE_UPLOAD_PATH, async (request, reply) => {
+        const header = request.headers[BRIDGE_FILE_NAME_HEADER];
+        let name = 'archivo.csv';
+        try {
+          if (typeof header === 'string' && header !== '') name = decodeURIComponent(header);
+        } catch {
+          // A name that is not valid percent-encoding: the placeholder will do.
+        }
+        const length = Number(request.headers['content-length']);
+        try {
+          const chosen = await files.receiveUpload(
+            (request.body as Readable | undefined) ?? request.raw,
+            name,
+            Number.isFinite(length) ? length : null,
+          );
+          return reply.send({ ok: true, result: chosen } satisfies Envelope<unknown>);
+        } catch (error) {
+          const serialized = serializeError(error);
+          if (serialized.code === 'INTERNAL') deps.logger.error('bridge upload failed', error);
+          return sendError(reply, serialized, error instanceof UploadTooLarge ? 413 : undefined);
+        }
+      });
+    });
+
+    app.get<{ Params: { id: string } }>(
+      '/bridge/imports/:id/rechazadas.csv',
+      async (request, reply) => {
+        const id = Number(request.params.id);
+        if (!Number.isSafeInteger(id) || id < 1) {
+          return sendError(reply, { code: 'NOT_FOUND', message: 'No existe esa importación' });
+        }
+        let report: { path: string; nombre: string };
+        try {
+          report = files.rejectedReport(id);
+        } catch (error) {
+          return sendError(reply, serializeError(error));
+        }
+        return reply
+          .type('text/csv')
+          .header('Content-Disposition', attachment(report.nombre))
+          .send(createReadStream(report.path));
+      },
+    );
+  }
 
   app.addHook('preClose', async () => {
     for (const close of [...streams]) close();

@@ -52,6 +52,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         ctx: { actor: localActor('ui') },
         logger: options.logger,
         staticDir: options.staticDir,
+        files: core.services.importFiles,
       });
       await bridge.listen({
         host: '127.0.0.1',

@@ -30,6 +30,8 @@ interface Recorded {
     cb: (r: unknown) => void,
   ) => void;
   openExternal: (url: string) => Promise<void>;
+  openDialogs: Array<{ window: unknown; title: string }>;
+  openDialogAnswer: string | null;
 }
 
 class FakeWebContents extends EventEmitter {
@@ -88,6 +90,11 @@ vi.mock('electron', () => ({
   BrowserWindow: FakeWindow,
   dialog: {
     showErrorBox: (title: string, text: string) => fake.recorded.errorBoxes.push([title, text]),
+    showOpenDialog: (window: unknown, options: { title: string }) => {
+      fake.recorded.openDialogs.push({ window, title: options.title });
+      const path = fake.recorded.openDialogAnswer;
+      return Promise.resolve({ canceled: path === null, filePaths: path ? [path] : [] });
+    },
   },
   Menu: { buildFromTemplate: (template: unknown) => template, setApplicationMenu: () => {} },
   Tray: class {
@@ -159,6 +166,8 @@ function createFakeElectron(appData: string) {
     windows: [],
     trays: 0,
     openExternal: vi.fn((_url: string) => Promise.resolve()),
+    openDialogs: [],
+    openDialogAnswer: null,
   };
   const app = createFakeApp(appData, exit, recorded);
   fake.app = app;
@@ -327,6 +336,38 @@ describe('desktop main process wiring (src/main/index.ts)', () => {
     } finally {
       await new Promise((r) => receiver.close(r));
     }
+  });
+
+  it('picks the CSV file to import with the native dialog, modal to the window, and previews it by token', async () => {
+    const recorded = createFakeElectron(join(temp, 'appData'));
+    const csv = join(temp, 'artículos.csv');
+    writeFileSync(csv, 'Código;Nombre\nV-1;Válvula\n');
+    recorded.openDialogAnswer = csv;
+    await import('../../../src/main/index');
+    await waitFor(() => recorded.windows.length === 1, 'the window');
+    const indexHtml = resolve('src/main', '../renderer', 'index.html');
+    const fromApp = { senderFrame: { url: pathToFileURL(indexHtml).href, parent: null } };
+    const invoke = (name: string, input: unknown) =>
+      fake.ipcMain.handlers.get(`gsih:${name}`)!(fromApp, input) as Promise<{
+        ok: boolean;
+        result: Record<string, unknown>;
+      }>;
+
+    const picked = await invoke('imports/pickFile', {});
+    expect(picked).toMatchObject({ ok: true, result: { nombre: 'artículos.csv' } });
+    expect(recorded.openDialogs).toEqual([
+      { window: recorded.windows[0], title: 'Elegir el archivo CSV que importar' },
+    ]);
+    const preview = await invoke('imports/preview', {
+      archivo: picked.result.archivo,
+      tipo: 'articulos',
+    });
+    expect(preview).toMatchObject({
+      ok: true,
+      result: { cabeceras: ['Código', 'Nombre'], faltan: [] },
+    });
+    fake.app.quit();
+    expect(await recorded.exitCode).toBe(0);
   });
 
   it('shows the Spanish reason and exits when another process serves the data directory', async () => {
