@@ -1,0 +1,378 @@
+// CSV import, side by side in one run (`npm run bench:import`):
+//
+//   gsih     the built `gsih import FILE --tipo articulos --json` on a fresh data directory: the
+//            worker thread reads the file (encoding, delimiter and number detection, per-row
+//            validation), stages it, checks repeated codes and references, inserts the articles
+//            in one transaction with the history row, and checkpoints the WAL; the process's
+//            start-up and shutdown are counted too;
+//   sqlite3  Debian's sqlite3 command line (`/usr/bin/sqlite3`), `.import` of the same bytes
+//            (no decoding, no number parsing, no validation) into a table of the same shape: the
+//            file's seven columns with the keys and indexes `articles` has on them (UNIQUE
+//            codigo, nombre, UNIQUE referencia_externa), WAL, synchronous=NORMAL; and, for scale,
+//            into the same seven columns with no index at all.
+//
+// The file is generated: a Spanish Excel export of articles (`;`, decimal commas with thousands
+// points, accented headers and names, CRLF), Windows-1252 by default, about 60 bytes a row.
+//
+// Then the API while importing: a fresh data directory served by `gsih serve` (API on
+// 127.0.0.1, no UI), seeded with 200 articles and their stock through `gsih import`, and a key.
+// autocannon asks `GET /api/external/stock/?page_size=50` at a fixed rate (coordinated omission
+// corrected: a stalled server shows as latency) for a few seconds alone, then again for as long
+// as `gsih import` of the big file runs beside it on the same data directory.
+//
+// Targets: gsih ≤ 2 × sqlite3 (same shape) in time, ≥ 200,000 rows/s end to end, peak RSS
+// < 300 MB; API p99 < 100 ms while importing.
+//
+//   node bench/import.bench.mjs [--rows N] [--encoding windows-1252|utf-8] [--rate R]
+//                               [--skip-api] [--check]
+//
+// Peak RSS is the process's VmHWM and CPU its utime + stime, read from /proc while it runs.
+// `--check` exits 1 when a target does not hold. Plain Node ESM (Node 20 cannot strip types):
+// `gsih` is the build in out/ (run `npm run build` first; `npm run bench:import` does).
+
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { writeArticlesCsv } from '../test/fixtures/articles-csv.mjs';
+import { failWith, processCpuSeconds, run, stop } from './support.mjs';
+
+const fail = failWith('bench:import');
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = join(HERE, '..');
+const GSIH = join(ROOT, 'bin', 'gsih.cjs');
+const SQLITE3 = '/usr/bin/sqlite3';
+const STOCK_PATH = '/api/external/stock/?page_size=50';
+const TARGET_RATIO = 2;
+const TARGET_ROWS_PER_S = 200_000;
+const TARGET_RSS_MB = 300;
+const TARGET_API_P99_MS = 100;
+
+// The columns of the file, with the keys and indexes `articles` has on them.
+const SAME_SHAPE = `CREATE TABLE articles (codigo TEXT NOT NULL, nombre TEXT NOT NULL, material TEXT,
+  diametro REAL, unidad TEXT, stock_minimo REAL, referencia_externa TEXT);
+CREATE UNIQUE INDEX articles_codigo ON articles (codigo);
+CREATE INDEX articles_nombre ON articles (nombre);
+CREATE UNIQUE INDEX articles_referencia_externa ON articles (referencia_externa)
+  WHERE referencia_externa IS NOT NULL;`;
+const BARE = `CREATE TABLE articles (codigo TEXT, nombre TEXT, material TEXT, diametro TEXT,
+  unidad TEXT, stock_minimo TEXT, referencia_externa TEXT);`;
+
+await main();
+
+async function main() {
+  const { values: args } = parseArgs({
+    options: {
+      rows: { type: 'string', default: '1000000' },
+      encoding: { type: 'string', default: 'windows-1252' },
+      rate: { type: 'string', default: '500' },
+      'skip-api': { type: 'boolean', default: false },
+      check: { type: 'boolean', default: false },
+    },
+  });
+  const rows = Number(args.rows);
+  const rate = Number(args.rate);
+  if (!Number.isInteger(rows) || rows < 1) fail('--rows must be a positive integer');
+  if (args.encoding !== 'windows-1252' && args.encoding !== 'utf-8')
+    fail('--encoding must be windows-1252 or utf-8');
+  if (!existsSync(join(ROOT, 'out', 'main', 'cli.js'))) {
+    fail('out/main/cli.js is missing: run `npm run build` first (npm run bench:import does).');
+  }
+  if (!existsSync(SQLITE3)) fail(`${SQLITE3} is missing: apt-get install -y sqlite3`);
+
+  const work = mkdtempSync(join(tmpdir(), 'gsih-bench-import-'));
+  const children = [];
+  process.once('exit', () => {
+    children.forEach((child) => child.exitCode === null && child.kill('SIGKILL'));
+    rmSync(work, { recursive: true, force: true, maxRetries: 3 });
+  });
+  const guard = setTimeout(() => {
+    console.error('bench:import: took too long, stopping');
+    process.exit(1);
+  }, 600_000).unref();
+
+  try {
+    const csv = join(work, 'articulos.csv');
+    const started = performance.now();
+    const bytes = await writeArticlesCsv(csv, { rows, encoding: args.encoding });
+    console.log(
+      `bench:import — ${rows.toLocaleString('en')} articles, ${(bytes / 1e6).toFixed(1)} MB ` +
+        `${args.encoding} (generated in ${((performance.now() - started) / 1000).toFixed(1)} s), ` +
+        `${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, ` +
+        `Node ${process.versions.node}, ${(await run(SQLITE3, ['--version'])).split(' ').slice(0, 1)} sqlite3`,
+    );
+
+    const shape = await sqliteImport('sqlite3 .import (same shape)', work, csv, SAME_SHAPE);
+    const bare = await sqliteImport('sqlite3 .import (no index)', work, csv, BARE);
+    const gsih = await gsihImport(work, csv);
+    if (gsih.report.estado !== 'COMPLETADA' || gsih.report.creados !== rows) {
+      fail(`gsih import did not import every row: ${JSON.stringify(gsih.report).slice(0, 500)}`);
+    }
+
+    console.log('');
+    console.table({
+      [shape.name]: row(shape, rows),
+      [bare.name]: row(bare, rows),
+      'gsih import': row(gsih, rows),
+    });
+    const phases = Object.entries(gsih.report.fases_ms ?? {})
+      .map(([fase, ms]) => `${fase} ${(ms / 1000).toFixed(1)} s`)
+      .join(', ');
+    console.log(
+      `gsih import: ${(gsih.report.duracion_ms / 1000).toFixed(1)} s in its worker (${phases}); ` +
+        `the rest is the process starting and stopping`,
+    );
+    const ratio = gsih.seconds / shape.seconds;
+    const rowsPerS = rows / gsih.seconds;
+    const checks = [
+      [
+        `gsih ≤ ${TARGET_RATIO} × sqlite3 (same shape)`,
+        ratio <= TARGET_RATIO,
+        `${ratio.toFixed(2)} ×`,
+      ],
+      [
+        `gsih ≥ ${TARGET_ROWS_PER_S.toLocaleString('en')} rows/s`,
+        rowsPerS >= TARGET_ROWS_PER_S,
+        `${Math.round(rowsPerS).toLocaleString('en')} rows/s`,
+      ],
+      [`gsih peak RSS < ${TARGET_RSS_MB} MB`, gsih.rssMb < TARGET_RSS_MB, `${gsih.rssMb} MB`],
+    ];
+    console.log(
+      `ratio gsih/sqlite3: ${ratio.toFixed(2)} × (same shape), ${(gsih.seconds / bare.seconds).toFixed(2)} × (no index)`,
+    );
+
+    if (!args['skip-api']) {
+      const api = await apiWhileImporting(work, csv, rate, children);
+      console.log('');
+      console.table({
+        [`API alone, ${api.alone.seconds.toFixed(0)} s`]: apiRow(api.alone),
+        [`API while importing, ${api.during.seconds.toFixed(1)} s`]: apiRow(api.during),
+      });
+      console.log(
+        `(GET ${STOCK_PATH} at ${rate} requests/s from 10 connections; the import beside it took ` +
+          `${api.importSeconds.toFixed(1)} s and ${api.importReport.estado})`,
+      );
+      checks.push([
+        `API p99 < ${TARGET_API_P99_MS} ms while importing`,
+        api.during.p99 < TARGET_API_P99_MS,
+        `${api.during.p99} ms`,
+      ]);
+    }
+    console.log('');
+    for (const [label, holds, value] of checks) {
+      console.log(`target ${label}: ${holds ? 'HOLDS' : 'FAILS'} (${value})`);
+    }
+    if (args.check && checks.some(([, holds]) => !holds)) process.exitCode = 1;
+  } finally {
+    clearTimeout(guard);
+  }
+}
+
+function row(r, rows) {
+  return {
+    'wall s': Number(r.seconds.toFixed(2)),
+    'rows/s': Math.round(rows / r.seconds).toLocaleString('en'),
+    'peak RSS MB': r.rssMb,
+    CPU: r.cpu === null ? 'n/a' : `${Math.round((r.cpu / r.seconds) * 100)} %`,
+  };
+}
+
+function apiRow(r) {
+  return {
+    requests: r.total,
+    'p50 ms': r.p50,
+    'p99 ms': r.p99,
+    'max ms': r.max,
+    'non-2xx': r.non2xx,
+    errors: r.errors,
+  };
+}
+
+/** Runs a child to its end, sampling its peak RSS and CPU time from /proc. */
+function measured(command, argv, { input } = {}) {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(command, argv, { stdio: [input ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    let rssKb = 0;
+    let cpu = null;
+    child.stdout.on('data', (c) => (out += c));
+    child.stderr.on('data', (c) => (err += c));
+    const sample = () => {
+      try {
+        const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+        rssKb = Math.max(rssKb, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
+        cpu = processCpuSeconds(child.pid) ?? cpu;
+      } catch {
+        // The process has just exited: keep the last sample.
+      }
+    };
+    const timer = setInterval(sample, 20);
+    if (input) child.stdin.end(input);
+    child.once('exit', (code) => {
+      clearInterval(timer);
+      const seconds = (performance.now() - started) / 1000;
+      resolve({ code, out, err, seconds, rssMb: Math.round(rssKb / 1024), cpu });
+    });
+    child.once('error', reject);
+  });
+}
+
+async function sqliteImport(name, work, csv, schema) {
+  const db = join(work, `sqlite3-${Date.now()}.db`);
+  const script = [
+    'PRAGMA journal_mode = WAL;',
+    'PRAGMA synchronous = NORMAL;',
+    schema,
+    '.mode csv',
+    '.separator ";"',
+    `.import --skip 1 ${csv} articles`,
+    'SELECT count(*) FROM articles;',
+  ].join('\n');
+  process.stdout.write(`${name}… `);
+  const result = await measured(SQLITE3, [db], { input: script });
+  if (result.code !== 0) fail(`${name}: sqlite3 exited ${result.code}: ${result.err}`);
+  console.log(`${result.seconds.toFixed(2)} s (${result.out.trim().split('\n').at(-1)} rows)`);
+  rmSync(db, { force: true });
+  rmSync(`${db}-wal`, { force: true });
+  rmSync(`${db}-shm`, { force: true });
+  return { name, ...result };
+}
+
+async function gsihImport(work, csv) {
+  const dataDir = join(work, 'gsih-solo');
+  process.stdout.write('gsih import… ');
+  const result = await measured(process.execPath, [
+    GSIH,
+    'import',
+    csv,
+    '--tipo',
+    'articulos',
+    '--json',
+    '--data-dir',
+    dataDir,
+  ]);
+  if (result.code !== 0) fail(`gsih import exited ${result.code}: ${result.err}`);
+  console.log(`${result.seconds.toFixed(2)} s`);
+  rmSync(dataDir, { recursive: true, force: true });
+  return { name: 'gsih import', ...result, report: JSON.parse(result.out) };
+}
+
+async function apiWhileImporting(work, csv, rate, children) {
+  const { default: autocannon } = await import('autocannon');
+  const dataDir = join(work, 'gsih-api');
+  // A key whose own hourly limit no run reaches.
+  const key = JSON.parse(
+    await run(process.execPath, [
+      GSIH,
+      'keys',
+      'create',
+      '--nombre',
+      'Benchmark',
+      '--sistema',
+      'BENCH',
+      '--limite-hora',
+      '1000000',
+      '--json',
+      '--data-dir',
+      dataDir,
+    ]),
+  );
+  // 200 articles with stock, so the page has 50 real rows.
+  const seedArticles = join(work, 'semilla.csv');
+  const seedStock = join(work, 'semilla-stock.csv');
+  const codes = Array.from({ length: 200 }, (_, i) => `S${String(i).padStart(4, '0')}`);
+  writeFileSync(
+    seedArticles,
+    `codigo;nombre;stock minimo\r\n${codes.map((c, i) => `${c};Semilla ${i};${i % 50}`).join('\r\n')}\r\n`,
+  );
+  writeFileSync(
+    seedStock,
+    `codigo;almacen;cantidad\r\n${codes.map((c, i) => `${c};PRINCIPAL;${(i * 37) % 400}`).join('\r\n')}\r\n`,
+  );
+  for (const [file, tipo] of [
+    [seedArticles, 'articulos'],
+    [seedStock, 'stock'],
+  ]) {
+    await run(process.execPath, [GSIH, 'import', file, '--tipo', tipo, '--data-dir', dataDir]);
+  }
+
+  const serve = spawn(
+    process.execPath,
+    [GSIH, 'serve', '--data-dir', dataDir, '--api-host', '127.0.0.1', '--api-port', '0', '--no-ui'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  children.push(serve);
+  let output = '';
+  const url = await new Promise((resolve, reject) => {
+    const onData = (chunk) => {
+      output += chunk;
+      const match = /API: (http:\/\/127\.0\.0\.1:\d+)\//.exec(output);
+      if (match) resolve(match[1]);
+    };
+    serve.stdout.on('data', onData);
+    serve.stderr.on('data', onData);
+    serve.once('exit', (code) => reject(new Error(`gsih serve exited (${code}): ${output}`)));
+    setTimeout(() => reject(new Error(`gsih serve did not start: ${output}`)), 30_000).unref();
+  });
+  const headers = { authorization: `ApiKey ${key.clave}` };
+  const sample = await fetch(`${url}${STOCK_PATH}`, { headers });
+  const page = await sample.json();
+  if (sample.status !== 200 || page.results?.length !== 50) {
+    fail(`stock page: ${sample.status} ${JSON.stringify(page).slice(0, 300)}`);
+  }
+
+  const options = { url: `${url}${STOCK_PATH}`, headers, connections: 10, overallRate: rate };
+  process.stdout.write(`\nAPI alone… `);
+  const alone = await load(autocannon, { ...options, duration: 5 });
+  console.log(`p99 ${alone.p99} ms`);
+
+  process.stdout.write('API while gsih import runs beside it… ');
+  const instance = autocannon({ ...options, duration: 600 });
+  const finished = new Promise((resolve) => instance.once('done', resolve));
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const imported = await measured(process.execPath, [
+    GSIH,
+    'import',
+    csv,
+    '--tipo',
+    'articulos',
+    '--json',
+    '--data-dir',
+    dataDir,
+  ]);
+  // A little past the end: the first requests after the commit recompute what was cached.
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  instance.stop();
+  const during = summarise(await finished);
+  console.log(`p99 ${during.p99} ms`);
+  if (imported.code !== 0)
+    fail(`gsih import beside serve exited ${imported.code}: ${imported.err}`);
+  await stop(serve);
+  return {
+    alone,
+    during,
+    importSeconds: imported.seconds,
+    importReport: JSON.parse(imported.out),
+  };
+}
+
+async function load(autocannon, options) {
+  return summarise(await autocannon(options));
+}
+
+function summarise(result) {
+  return {
+    seconds: result.duration,
+    total: result.requests.total,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    max: result.latency.max,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}
