@@ -226,6 +226,7 @@ export async function runImport(
     return db
       .transaction(() => {
         Object.assign(counts, apply({ db, clock, job, toApply, control, checkCancel }));
+        if (counts.creados + counts.actualizados > 0) refreshStatistics(db);
         const row = ended('COMPLETADA', null);
         record(row);
         return row;
@@ -545,7 +546,9 @@ function applyArticles({ db, clock, toApply, control, checkCancel }: ApplyStep):
        ${KEPT_WHEN_EMPTY.map((c) => `${c} = coalesce(s.${c}, a.${c})`).join(',\n       ')},
        fecha_actualizacion = @fecha
      FROM staging.stage AS s
-     WHERE s.line >= @from AND s.line < @to AND a.codigo = s.codigo AND ${ARTICLE_DIFFERS}`,
+     -- The chunk drives the join (+s.codigo: never scan articles for each staged code); the
+     -- planner's statistics describe the table before this transaction began to grow it.
+     WHERE s.line >= @from AND s.line < @to AND a.codigo = +s.codigo AND ${ARTICLE_DIFFERS}`,
   );
   const insert = db.prepare(
     `INSERT INTO main.articles (codigo, nombre, material, diametro, unidad, stock_minimo,
@@ -651,6 +654,23 @@ function applyStock({ db, clock, job, toApply, control, checkCancel }: ApplyStep
     control.onProgress?.({ fase: 'aplicacion', filas: done, total_filas: toApply });
   }
   return { creados, actualizados, sin_cambios: toApply - creados - actualizados };
+}
+
+/**
+ * After a bulk change SQLite's planner needs the tables' new sizes: with statistics (or the
+ * defaults) from when articles were few, a million new ones made the stock page scan every
+ * article for the few with stock (40-70 ms a page instead of 1-2 ms). ANALYZE with
+ * analysis_limit samples each index (tens of milliseconds). Other connections (the app's, a
+ * `gsih serve` beside `gsih import`) load statistics only with the schema and keep the plans of
+ * their prepared statements, so a schema change (an empty table created and dropped) makes them
+ * re-read it and re-plan on next use. Inside the import's transaction: the data, its statistics
+ * and the plans change together, at the commit.
+ */
+function refreshStatistics(db: Db): void {
+  db.pragma('analysis_limit = 400');
+  db.exec('ANALYZE main');
+  db.exec('CREATE TABLE main.import_replan (x)');
+  db.exec('DROP TABLE main.import_replan');
 }
 
 /**
