@@ -223,7 +223,7 @@ export async function runImport(
 
     // 4. Apply, with the history row, in one transaction.
     const apply = job.kind === 'articulos' ? applyArticles : applyStock;
-    return db
+    const imported = db
       .transaction(() => {
         Object.assign(counts, apply({ db, clock, job, toApply, control, checkCancel }));
         if (counts.creados + counts.actualizados > 0) refreshStatistics(db);
@@ -232,6 +232,15 @@ export async function runImport(
         return row;
       })
       .immediate();
+    // The commit (the WAL written, then SQLite's checkpoint) is part of the import's time too.
+    imported.duracion_ms = Math.round(performance.now() - started);
+    imported.fecha_fin = clock.now().toISOString();
+    db.prepare('UPDATE main.imports SET duracion_ms = ?, fecha_fin = ? WHERE id = ?').run(
+      imported.duracion_ms,
+      imported.fecha_fin,
+      imported.id,
+    );
+    return imported;
   } catch (error) {
     if (reportFile) rmSync(join(dataDir, reportFile), { force: true });
     reportFile = null;
