@@ -242,6 +242,12 @@ function toWire(
   recalled: boolean,
 ): ImportPreview {
   const required = requiredFields(tipo);
+  // A required field with no column is reported once, in `faltan`; the reader also says it on
+  // every row, which the preview would show as the same line under each one.
+  const repeatsMissing = (issue: { column: string | null; message: string }) =>
+    preview.missingRequired.length > 0 &&
+    issue.column === null &&
+    issue.message.startsWith('No hay columna para ');
   const clip = (text: string) =>
     text.length > PREVIEW_FIELD_CHARS ? `${text.slice(0, PREVIEW_FIELD_CHARS)}…` : text;
   return {
@@ -266,12 +272,14 @@ function toWire(
             Object.entries(record.row).map(([k, v]) => [k, typeof v === 'string' ? clip(v) : v]),
           )
         : null,
-      problemas: record.issues.map((issue) => ({
-        linea: issue.line,
-        columna: issue.column,
-        mensaje: issue.message,
-        severidad: issue.severity === 'warning' ? 'advertencia' : 'error',
-      })),
+      problemas: record.issues
+        .filter((issue) => !repeatsMissing(issue))
+        .map((issue) => ({
+          linea: issue.line,
+          columna: issue.column,
+          mensaje: issue.message,
+          severidad: issue.severity === 'warning' ? 'advertencia' : 'error',
+        })),
     })),
   };
 }

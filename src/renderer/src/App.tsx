@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { MantineProvider } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import type { BridgeFiles } from '../../shared/bridge-protocol';
 import { createClient } from '../../shared/client';
 import type { GsihTransport } from '../../shared/contract';
 import { ClientProvider, type TransportKind } from './api/ClientContext';
@@ -28,19 +29,31 @@ export function App({ transport }: { transport: TransportChoice }) {
       {transport.kind === 'missing-token' ? (
         <MissingTokenPage reason="missing" />
       ) : (
-        <ConnectedApp transport={transport.transport} transportKind={transport.kind} />
+        <ConnectedApp
+          transport={transport.transport}
+          transportKind={transport.kind}
+          bridgeFiles={transport.kind === 'bridge' ? transport.files : null}
+        />
       )}
     </MantineProvider>
   );
 }
 
-function ConnectedApp(props: { transport: GsihTransport; transportKind: TransportKind }) {
+function ConnectedApp(props: {
+  transport: GsihTransport;
+  transportKind: TransportKind;
+  bridgeFiles: BridgeFiles | null;
+}) {
   // Created once per page load: the client holds the event subscription, the cache the data.
   const [queryClient] = useState(createQueryClient);
   const [client] = useState(() => createClient(props.transport));
   return (
     <QueryClientProvider client={queryClient}>
-      <ClientProvider client={client} transportKind={props.transportKind}>
+      <ClientProvider
+        client={client}
+        transportKind={props.transportKind}
+        bridgeFiles={props.bridgeFiles}
+      >
         <AppLayout />
       </ClientProvider>
     </QueryClientProvider>

@@ -1,4 +1,5 @@
 import { createContext, useContext, type ReactNode } from 'react';
+import type { BridgeFiles } from '../../../shared/bridge-protocol';
 import type { GsihClient } from '../../../shared/client';
 
 export type TransportKind = 'electron' | 'bridge';
@@ -6,13 +7,15 @@ export type TransportKind = 'electron' | 'bridge';
 interface ClientContextValue {
   client: GsihClient;
   transportKind: TransportKind;
+  /** The bridge's file routes (browser); null in the desktop app, which uses its dialogs. */
+  bridgeFiles: BridgeFiles | null;
 }
 
 const ClientContext = createContext<ClientContextValue | null>(null);
 
 export function ClientProvider(props: ClientContextValue & { children: ReactNode }) {
-  const { client, transportKind, children } = props;
-  return <ClientContext value={{ client, transportKind }}>{children}</ClientContext>;
+  const { client, transportKind, bridgeFiles, children } = props;
+  return <ClientContext value={{ client, transportKind, bridgeFiles }}>{children}</ClientContext>;
 }
 
 function useClientContext(): ClientContextValue {
@@ -27,4 +30,8 @@ export function useClient(): GsihClient {
 
 export function useTransportKind(): TransportKind {
   return useClientContext().transportKind;
+}
+
+export function useBridgeFiles(): BridgeFiles | null {
+  return useClientContext().bridgeFiles;
 }

@@ -10,7 +10,8 @@ import type { ClientError } from '../../../shared/client';
 import { useClient } from './ClientContext';
 
 /** Query keys start with the handler's domain so one push event can invalidate a whole domain. */
-export type QueryDomain = 'app' | 'inventory' | 'logs' | 'keys' | 'webhooks' | 'api' | 'settings';
+export type QueryDomain =
+  'app' | 'inventory' | 'logs' | 'keys' | 'webhooks' | 'imports' | 'api' | 'settings';
 
 export function domainOf(name: HandlerName): QueryDomain {
   return name.slice(0, name.indexOf('/')) as QueryDomain;

@@ -1,11 +1,16 @@
 import type { GsihTransport } from '../../../shared/contract';
-import { BRIDGE_TOKEN_PARAM, createBridgeTransport } from '../../../shared/bridge-protocol';
+import {
+  BRIDGE_TOKEN_PARAM,
+  createBridgeFiles,
+  createBridgeTransport,
+  type BridgeFiles,
+} from '../../../shared/bridge-protocol';
 
 const TOKEN_STORAGE_KEY = 'gsih.bridgeToken';
 
 export type TransportChoice =
   | { kind: 'electron'; transport: GsihTransport }
-  | { kind: 'bridge'; transport: GsihTransport }
+  | { kind: 'bridge'; transport: GsihTransport; files: BridgeFiles }
   | { kind: 'missing-token' };
 
 /**
@@ -21,6 +26,8 @@ export function chooseTransport(): TransportChoice {
   return {
     kind: 'bridge',
     transport: createBridgeTransport({ baseUrl: location.origin, token }),
+    // The CSV import's upload and download: what the desktop app does with its dialogs.
+    files: createBridgeFiles({ baseUrl: location.origin, token }),
   };
 }
 

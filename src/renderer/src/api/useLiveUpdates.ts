@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import type { PushMessage } from '../../../shared/contract';
+import type { HandlerResult, PushMessage } from '../../../shared/contract';
 import { applyLanguage } from '../i18n';
 import { useClient } from './ClientContext';
 import { handlerQueryKey } from './handlerQueries';
@@ -27,6 +27,20 @@ export function useLiveUpdates(): void {
         case 'webhooks/changed':
           // Deliveries progressing, an endpoint disabled by the dispatcher, a rotated secret.
           void queryClient.invalidateQueries({ queryKey: ['webhooks'] });
+          break;
+        case 'imports/progress': {
+          // Straight into the running import's cached state: a few times a second, no refetch.
+          const progress = (message as PushMessage<'imports/progress'>).payload;
+          queryClient.setQueryData(
+            handlerQueryKey('imports/current', {}),
+            (current: HandlerResult<'imports/current'> | undefined) =>
+              current && current.id === progress.id ? { ...current, progreso: progress } : current,
+          );
+          break;
+        }
+        case 'imports/changed':
+          // Started or ended: the running one, the history, and one's report.
+          void queryClient.invalidateQueries({ queryKey: ['imports'] });
           break;
         case 'settings/changed': {
           const settings = (message as PushMessage<'settings/changed'>).payload;

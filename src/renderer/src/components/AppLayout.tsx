@@ -7,6 +7,7 @@ import { forgetBridgeToken } from '../api/transport';
 import { useHealthCheck } from '../api/useHealthCheck';
 import { useLiveUpdates } from '../api/useLiveUpdates';
 import { applyLanguage } from '../i18n';
+import { ImportPage } from '../pages/imports/ImportPage';
 import { InventoryPage } from '../pages/inventory/InventoryPage';
 import { ApiKeysPage } from '../pages/keys/ApiKeysPage';
 import { LogsPage } from '../pages/logs/LogsPage';
@@ -15,20 +16,21 @@ import { SettingsPage } from '../pages/settings/SettingsPage';
 import { WebhooksPage } from '../pages/webhooks/WebhooksPage';
 import { ConnectionStatus } from './ConnectionStatus';
 import { DisabledWebhooksBanner } from './DisabledWebhooksBanner';
-import { BoxIcon, KeyIcon, ListIcon, SettingsIcon, WebhookIcon } from './icons';
+import { BoxIcon, KeyIcon, ListIcon, SettingsIcon, UploadIcon, WebhookIcon } from './icons';
 
-const PAGES = ['inventory', 'logs', 'keys', 'webhooks', 'settings'] as const;
+const PAGES = ['inventory', 'imports', 'logs', 'keys', 'webhooks', 'settings'] as const;
 type PageId = (typeof PAGES)[number];
 
 const PAGE_ICONS: Record<PageId, ComponentType<{ size?: number }>> = {
   inventory: BoxIcon,
+  imports: UploadIcon,
   logs: ListIcon,
   keys: KeyIcon,
   webhooks: WebhookIcon,
   settings: SettingsIcon,
 };
 
-// The current page survives a reload of the browser tab (there is no router: five pages).
+// The current page survives a reload of the browser tab (there is no router: six pages).
 const PAGE_STORAGE_KEY = 'gsih.page';
 
 function initialPage(): PageId {
@@ -110,6 +112,7 @@ export function AppLayout() {
         {/* On the Webhooks page itself the rows say the same, so no link back to it. */}
         <DisabledWebhooksBanner onOpen={page === 'webhooks' ? undefined : () => open('webhooks')} />
         {page === 'inventory' && <InventoryPage />}
+        {page === 'imports' && <ImportPage onOpenInventory={() => open('inventory')} />}
         {page === 'logs' && <LogsPage />}
         {page === 'keys' && <ApiKeysPage />}
         {page === 'webhooks' && <WebhooksPage />}

@@ -121,3 +121,21 @@ export const DotsIcon = icon(
     <circle cx="19" cy="12" r="1" />
   </>,
 );
+export const UploadIcon = icon(
+  <>
+    <path d="M12 15V4M7.5 8.5L12 4l4.5 4.5" />
+    <path d="M4 15v4a1 1 0 0 0 1 1h14a1 1 0 0 0 1-1v-4" />
+  </>,
+);
+export const DownloadIcon = icon(
+  <>
+    <path d="M12 4v11M7.5 10.5L12 15l4.5-4.5" />
+    <path d="M4 15v4a1 1 0 0 0 1 1h14a1 1 0 0 0 1-1v-4" />
+  </>,
+);
+export const FileIcon = icon(
+  <>
+    <path d="M14 3H6a1 1 0 0 0-1 1v16a1 1 0 0 0 1 1h12a1 1 0 0 0 1-1V8z" />
+    <path d="M14 3v5h5M8.5 13h7M8.5 17h7" />
+  </>,
+);
