@@ -1,6 +1,6 @@
 import { copyFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import type { HandlerParsedInput, PushEvents } from '../../shared/contract';
+import type { HandlerParsedInput } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
 import {
   IMPORT_FIELDS,
@@ -13,6 +13,7 @@ import {
 import type { Clock } from '../clock';
 import type { Db } from '../db/open';
 import type { Handlers } from '../dispatch';
+import type { EventBus } from '../events/bus';
 import type { Logger } from '../logger';
 import { detectionRecord } from '../imports/history';
 import { requiredFields } from '../imports/read/headers';
@@ -206,18 +207,15 @@ export function createImportUi(deps: {
     bridgeFiles,
 
     /** Forwards the service's progress and ends as push events. */
-    forwardEvents<E extends 'imports/progress' | 'imports/changed'>(
-      emit: (event: E, payload: PushEvents[E]) => void,
-    ): () => void {
-      const send = emit as (event: keyof PushEvents, payload: unknown) => void;
+    forwardEvents(emit: EventBus['emit']): () => void {
       return imports.subscribe((event) => {
         if (event.tipo === 'progreso') {
           if (event.progreso.fase === 'inicio') {
-            send('imports/changed', { id: event.progreso.id, estado: 'EN_CURSO' });
+            emit('imports/changed', { id: event.progreso.id, estado: 'EN_CURSO' });
           }
-          send('imports/progress', event.progreso);
+          emit('imports/progress', event.progreso);
         } else {
-          send('imports/changed', { id: event.importacion.id, estado: event.importacion.estado });
+          emit('imports/changed', { id: event.importacion.id, estado: event.importacion.estado });
         }
       });
     },
