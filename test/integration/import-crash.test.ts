@@ -20,7 +20,10 @@ const ROWS = 1_000_000;
 const KILL_AT_WAL_BYTES = 40 * 1024 * 1024;
 
 function gsih(args: string[]) {
-  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 90_000 });
+  const result = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    timeout: 180_000,
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -115,5 +118,5 @@ describe('an import killed mid-way', () => {
     // Every import here was clean (no rejected-rows reports): the lock and the scratch files of
     // the dead process are gone too.
     expect(readdirSync(join(dataDir, 'imports'))).toEqual([]);
-  }, 120_000);
+  }, 300_000);
 });
