@@ -217,7 +217,7 @@ export async function runImport(
       if (job.dryRun) Object.assign(counts, wouldChange(db, job));
       const reason = refused ? refusal(counts, job) : null;
       const row = ended(refused ? 'RECHAZADA' : 'COMPLETADA', reason);
-      db.transaction(() => record(row))();
+      db.transaction(() => record(row)).immediate();
       return row;
     }
 
@@ -257,7 +257,7 @@ export async function runImport(
         ? error.message
         : `La importación falló y no se ha modificado nada: ${(error as Error).message}`;
     const row = ended(cancelled ? 'CANCELADA' : refusedFile ? 'RECHAZADA' : 'FALLIDA', message);
-    db.transaction(() => record(row))();
+    db.transaction(() => record(row)).immediate();
     return row;
   } finally {
     if (staged) detachStaging(db, stagingFile);

@@ -146,7 +146,7 @@ export function createImportService(deps: ImportServiceDeps) {
       fecha_inicio: info.inicio,
       fecha_fin: clock.now().toISOString(),
     };
-    db.transaction(() => history.insert(ended))();
+    db.transaction(() => history.insert(ended)).immediate();
   }
 
   /** An import whose process died before it ended (it left its lock): FALLIDA in the history. */
