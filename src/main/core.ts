@@ -25,6 +25,8 @@ import { createIntegrationLog } from './logs/integration-log';
 import { createImportService, type ImportService } from './imports/service';
 import { createImportUi, type BridgeFiles, type FileDialogs } from './import-ui/handlers';
 import { createConsoleLogger, type Logger } from './logger';
+import { createErpService, type ErpService, type ErpTuning } from './erp/service';
+import { plainSecretBox, type SecretBox } from './erp/secret-box';
 import { DATABASE_FILE, ensureDataDir } from './settings/paths';
 import { createConfSettingsStore, type SettingsStore } from './settings/store';
 
@@ -56,6 +58,13 @@ export interface CoreOptions {
   importWorkerFile?: string | undefined;
   /** The desktop app's open and save dialogs for the CSV import (absent headless). */
   fileDialogs?: FileDialogs | undefined;
+  /**
+   * Seals the ERP's credentials before they are stored: the desktop app's encrypts with the OS
+   * key store (Electron's safeStorage); headless they are kept as given (docs/ERP.md).
+   */
+  secretBox?: SecretBox | undefined;
+  /** The ERP client's retries, waits and timers (tests move time by hand). */
+  erpTuning?: ErpTuning | undefined;
 }
 
 export interface StartOptions {
@@ -67,6 +76,8 @@ export interface StartOptions {
   api?: { host?: string | undefined; port?: number | undefined; required?: boolean } | false;
   /** Whether this process delivers webhooks (default true). */
   webhooks?: boolean;
+  /** Whether this process runs the ERP sync on its schedule (default true). */
+  erp?: boolean;
 }
 
 export interface Core {
@@ -87,6 +98,8 @@ export type CoreServices = ReturnType<typeof buildServices> & {
   imports: ImportService;
   /** The browser UI's upload and download of import files (the bridge's file routes). */
   importFiles: BridgeFiles;
+  /** The ERP synchronizer (src/main/erp/service.ts). */
+  erp: ErpService;
 };
 
 /** The API re-checks for commits by other processes at most this often. */
@@ -184,7 +197,24 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     dialogs: options.fileDialogs,
   });
   importUi.forwardEvents(bus.emit);
-  const services: CoreServices = { ...base, settings, imports, importFiles: importUi.bridgeFiles };
+  const erp = createErpService({
+    db,
+    clock,
+    logger,
+    log: base.log,
+    inventory: base.inventory,
+    dataDir,
+    secretBox: options.secretBox ?? plainSecretBox,
+    emit: bus.emit,
+    tuning: options.erpTuning,
+  });
+  const services: CoreServices = {
+    ...base,
+    settings,
+    imports,
+    importFiles: importUi.bridgeFiles,
+    erp,
+  };
   // Delivery progress reaches open windows at most every 250 ms per endpoint: a backlog
   // delivered at thousands per second must not become thousands of refreshes.
   const changedEndpoints = new Set<number>();
@@ -319,6 +349,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       bus.emit('logs/appended', { cantidad: 0 });
       // `gsih import` may have started or ended one.
       bus.emit('imports/changed', { id: null, estado: null });
+      // So may `gsih erp sync` (or configured the ERP).
+      bus.emit('erp/changed', { ejecucion: null, estado: null });
     }
   };
 
@@ -381,6 +413,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       }
       timers.push(setInterval(prune, PRUNE_INTERVAL_MS).unref());
       timers.push(setInterval(watchExternalChanges, options.externalChangePollMs ?? 1000).unref());
+      // Not awaited: a run that is overdue starts now and goes on in the background.
+      if (startOptions.erp !== false) void erp.startScheduler();
     },
     async stop() {
       if (stopped) return;
@@ -392,6 +426,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       await dispatcher.stop();
       // A running import is cancelled (it rolls back) and records itself before the log closes.
       await imports.close();
+      // So is an ERP run (what its pages applied stays; its watermark does not move).
+      await erp.close();
       importUi.close();
       await log.close();
       db.close();

@@ -40,6 +40,7 @@ import {
   type ImportSummary,
   type RunningImport,
 } from './imports';
+import type { ErpRunState } from './erp';
 
 // The IPC contract: one map from handler name (`domain/verb`) to its input schema and result
 // type. Main registers it over Electron IPC and over the loopback bridge; the renderer's client
@@ -326,6 +327,11 @@ export interface PushEvents {
   'imports/progress': ImportProgress;
   /** An import started or ended; id null: one run by another process (`gsih import`). */
   'imports/changed': { id: number | null; estado: ImportState | null };
+  /**
+   * An ERP run started, progressed (at most twice a second), or ended, or the ERP's
+   * configuration changed (ejecucion null); another process's run is seen as ejecucion null.
+   */
+  'erp/changed': { ejecucion: number | null; estado: ErpRunState | null };
 }
 export type PushEventName = keyof PushEvents;
 export const PUSH_EVENT_NAMES: PushEventName[] = [
@@ -336,6 +342,7 @@ export const PUSH_EVENT_NAMES: PushEventName[] = [
   'webhooks/changed',
   'imports/progress',
   'imports/changed',
+  'erp/changed',
 ];
 /** One push event; a union discriminated by `event`, so checking it narrows the payload. */
 export type PushMessage<K extends PushEventName = PushEventName> = {
