@@ -1,4 +1,13 @@
-import { app, dialog, ipcMain, Menu, Notification, session, type BrowserWindow } from 'electron';
+import {
+  app,
+  dialog,
+  ipcMain,
+  Menu,
+  Notification,
+  safeStorage,
+  session,
+  type BrowserWindow,
+} from 'electron';
 import { join } from 'node:path';
 import { IPC_PUSH_CHANNEL, type PushEvents } from '../shared/contract';
 import { serializeError } from '../shared/errors';
@@ -10,6 +19,7 @@ import { APP_NAME } from './settings/paths';
 import { applicationMenuTemplate } from './electron/app-menu';
 import { ensureDataDir, resolveDesktopDataDir } from './electron/data-dir';
 import { createFileDialogs } from './electron/file-dialogs';
+import { createSafeStorageSecretBox } from './electron/secret-box';
 import { forwardPushMessages, registerIpcHandlers } from './electron/ipc-handlers';
 import { guardAllWebContents, hardenSession } from './electron/security';
 import { createElectronSettingsStore } from './electron/settings-store';
@@ -89,6 +99,8 @@ async function startDesktop(): Promise<void> {
     // Set by `npm start` when it built better-sqlite3 for Electron's ABI.
     nativeBinding: process.env.GSIH_SQLITE_BINDING || undefined,
     importWorkerFile: join(__dirname, 'import-worker.js'),
+    // The ERP's credentials are encrypted with the OS key store where there is one.
+    secretBox: createSafeStorageSecretBox(safeStorage),
     // The CSV import's open and save dialogs, modal to the window, in the saved language.
     fileDialogs: createFileDialogs(
       dialog,

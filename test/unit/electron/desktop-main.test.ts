@@ -97,6 +97,16 @@ vi.mock('electron', () => ({
     },
   },
   Menu: { buildFromTemplate: (template: unknown) => template, setApplicationMenu: () => {} },
+  // No key store here: the ERP's credentials are kept as given (src/main/electron/secret-box.ts).
+  safeStorage: {
+    isEncryptionAvailable: () => false,
+    encryptString: () => {
+      throw new Error('no key store');
+    },
+    decryptString: () => {
+      throw new Error('no key store');
+    },
+  },
   Tray: class {
     constructor() {
       fake.recorded.trays++;
