@@ -29,6 +29,7 @@ import {
 import { MAX_STORED_ISSUES } from '../imports/history';
 import type { ImportRequest } from '../imports/service';
 import { USAGE } from './usage';
+import { erpCommands } from './erp';
 
 export interface CliIo {
   stdout: NodeJS.WritableStream;
@@ -49,7 +50,7 @@ export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
 
-class UsageError extends Error {}
+export class UsageError extends Error {}
 
 const COMMON = {
   'data-dir': { type: 'string' },
@@ -57,7 +58,7 @@ const COMMON = {
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
-function parse<O extends ParseArgsConfig['options']>(args: string[], options: O) {
+export function parse<O extends ParseArgsConfig['options']>(args: string[], options: O) {
   try {
     return parseArgs({
       args,
@@ -70,7 +71,7 @@ function parse<O extends ParseArgsConfig['options']>(args: string[], options: O)
   }
 }
 
-function positiveInt(value: string | undefined, what: string): number {
+export function positiveInt(value: string | undefined, what: string): number {
   if (value === undefined || !/^\d{1,15}$/.test(value) || Number(value) < 1) {
     throw new UsageError(
       `${what} debe ser un entero positivo${value === undefined ? '' : `: ${value}`}`,
@@ -117,6 +118,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return await webhookCommands(rest, io, out);
       case 'import':
         return await importFile(rest, io, out);
+      case 'erp':
+        return await erpCommands(rest, io, out);
       default:
         throw new UsageError(`Orden desconocida: ${command}`);
     }
@@ -134,12 +137,19 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-function helpRequested(values: { help?: boolean | undefined }, out: (l: string) => void): boolean {
+export function helpRequested(
+  values: { help?: boolean | undefined },
+  out: (l: string) => void,
+): boolean {
   if (values.help) out(USAGE);
   return Boolean(values.help);
 }
 
-async function withCore<T>(dataDir: string, io: CliIo, fn: (core: Core) => Promise<T>): Promise<T> {
+export async function withCore<T>(
+  dataDir: string,
+  io: CliIo,
+  fn: (core: Core) => Promise<T>,
+): Promise<T> {
   const core = await createCore({
     dataDir,
     headless: true,

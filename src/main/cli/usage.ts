@@ -35,6 +35,18 @@ export const USAGE = `Uso: gsih <orden> [opciones]
                                            suma las cantidades en vez de fijar el recuento.
                                            Codificación, separador y formato de los números se
                                            detectan; las opciones los fijan.
+  erp configurar --url U --perfil rest|odata [--token T | --usuario U --clave C |
+         --cabecera NOMBRE=VALOR | --sin-autenticacion] [--cada SEGUNDOS]
+         [--tamano-pagina N] [--paginacion auto|pagina|siguiente|enlace|odata]
+         [--ruta-articulos P] [--ruta-stock P] [--ruta-movimientos P]
+         [--mapeo articulos.codigo=CAMPO]... [--activar | --desactivar] [--json]
+                                           Configura el conector del ERP (lo no indicado se
+                                           conserva; la credencial no se vuelve a mostrar).
+  erp sync [--tipo articulos|stock|movimientos] [--dry-run] [--json]
+                                           Sincroniza ahora: trae artículos y stock, envía los
+                                           movimientos aprobados. --dry-run dice qué cambiaría
+                                           sin escribir ni enviar nada.
+  erp estado [--json]                      Última y próxima sincronización, registro y marcas.
 
 Opciones comunes:
   --data-dir DIR   Directorio de datos (o GSIH_DATA_DIR; por defecto, el de la aplicación).

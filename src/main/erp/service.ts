@@ -44,7 +44,7 @@ import { createErpLedger } from './ledger';
 import { acquireErpLock, busyMessage, readErpLock, type ErpLock } from './lock';
 import { mapArticle, mapStock } from './mapping';
 import { entityUrl, readPages, type ErpEntity } from './pages';
-import { createRunStore } from './runs';
+import { createRunStore, INTERRUPTED } from './runs';
 import { createErpScheduler, type Timers } from './scheduler';
 import type { SecretBox } from './secret-box';
 
@@ -501,10 +501,15 @@ export function createErpService(deps: ErpServiceDeps) {
     const lock: ErpLock = acquireErpLock(
       dataDir,
       { tipo, origen: who.origen, inicio: now.toISOString() },
+      // Told in the integration log, where the staff look, and recorded by runs.begin below.
       (stale) =>
-        logger.warn(
-          `erp: run ${stale.ejecucion ?? '?'} of PID ${stale.pid} was interrupted; it is recorded as FALLIDA`,
-        ),
+        log.write({
+          sistema: ERP_LOG_SYSTEM,
+          tipo: 'sincronización interrumpida',
+          estado: 'ERROR',
+          datos_enviados: { ejecucion: stale.ejecucion, pid: stale.pid, desde: stale.inicio },
+          error: INTERRUPTED,
+        }),
     );
     let id: number;
     try {
