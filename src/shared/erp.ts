@@ -380,6 +380,18 @@ export interface ErpRun extends ErpEntityCounts {
   cambios?: ErpChange[];
 }
 
+/** Ended runs by outcome (the monitoring report's figures); dry runs are never stored. */
+export interface ErpRunStats {
+  total: number;
+  completadas: number;
+  fallidas: number;
+  canceladas: number;
+  /** completadas / total (0 to 1); null without runs. */
+  tasa_exito: number | null;
+  /** When the newest of them started. */
+  ultima_fecha: string | null;
+}
+
 export interface ErpLedgerEntry {
   id: number;
   tipo: ErpRecordKind;

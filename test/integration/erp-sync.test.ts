@@ -848,6 +848,18 @@ describe('runs', () => {
       registros: { SINCRONIZADO: 2, ERROR: 1, PENDIENTE: 0 },
     });
     expect(Date.parse(status.proxima!) - Date.parse(run.fecha_inicio)).toBe(600_000);
+    expect(s.service.runStats()).toEqual({
+      total: 1,
+      completadas: 1,
+      fallidas: 0,
+      canceladas: 0,
+      tasa_exito: 1,
+      ultima_fecha: run.fecha_inicio,
+    });
+    expect(s.service.runStats({ desde: new Date(Date.now() + HOUR).toISOString() })).toMatchObject({
+      total: 0,
+      tasa_exito: null,
+    });
 
     const logged = s.logRows().filter((r) => r.sistema === 'ERP');
     const requests = logged.filter((r) => r.tipo.startsWith('GET '));

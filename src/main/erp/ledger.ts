@@ -97,6 +97,11 @@ export function createErpLedger(db: Db) {
       WHERE id = ? AND tipo = 'movimiento' AND estado = 'ERROR'`),
   };
 
+  // A write of its own still goes through writeTransaction, as every write in the app does.
+  const writeAlone = writeTransaction(db, (write: () => unknown) => {
+    write();
+  });
+
   function toPush(datos: MovementEventData): MovementPush {
     const { movimiento, articulo } = datos;
     return {
@@ -149,7 +154,7 @@ export function createErpLedger(db: Db) {
       runId: number,
       now: Date,
     ) {
-      stmt.setWatermark.run(entidad, fecha, referencia, runId, now.toISOString());
+      writeAlone(() => stmt.setWatermark.run(entidad, fecha, referencia, runId, now.toISOString()));
     },
 
     queueApproved,
@@ -206,17 +211,19 @@ export function createErpLedger(db: Db) {
       runId: number,
       now: Date,
     ): void {
-      stmt.pushed.run({
-        id,
-        estado: outcome.estado,
-        datos: JSON.stringify({
-          enviar: outcome.enviado,
-          ...(outcome.respuesta === undefined ? {} : { respuesta: outcome.respuesta }),
+      writeAlone(() =>
+        stmt.pushed.run({
+          id,
+          estado: outcome.estado,
+          datos: JSON.stringify({
+            enviar: outcome.enviado,
+            ...(outcome.respuesta === undefined ? {} : { respuesta: outcome.respuesta }),
+          }),
+          error: outcome.error,
+          ejecucion: runId,
+          fecha: now.toISOString(),
         }),
-        error: outcome.error,
-        ejecucion: runId,
-        fecha: now.toISOString(),
-      });
+      );
     },
 
     /** ERROR rows to retry: the given ones that are in ERROR, or all (up to a bound). */

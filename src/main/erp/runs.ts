@@ -8,6 +8,7 @@ import type {
   ErpRunKind,
   ErpRunOrigin,
   ErpRunState,
+  ErpRunStats,
   ErpSyncKind,
 } from '../../shared/erp';
 
@@ -75,6 +76,11 @@ export function createRunStore(db: Db) {
       ORDER BY id DESC LIMIT 1`),
   };
 
+  // A write of its own still goes through writeTransaction, as every write in the app does.
+  const finishTx = writeTransaction(db, (values: Record<string, unknown>) => {
+    stmt.finish.run(values);
+  });
+
   function get(id: number): ErpRun {
     const row = stmt.byId.get(id) as RunRow | undefined;
     if (!row) throw new AppError('NOT_FOUND', `No existe la sincronización ${id}`);
@@ -109,7 +115,7 @@ export function createRunStore(db: Db) {
         for (const key of Object.keys(totals) as Array<keyof typeof totals>)
           totals[key] += entity[key];
       }
-      stmt.finish.run({
+      finishTx({
         id,
         estado: run.estado,
         ...totals,
@@ -122,13 +128,32 @@ export function createRunStore(db: Db) {
     },
 
     /** A run left EN_CURSO by a process that died: FALLIDA, said why. */
-    closeInterrupted(now: Date): number {
-      return stmt.interrupt.run(INTERRUPTED, now.toISOString()).changes;
-    },
-
     lastEnded(): ErpRun | null {
       const row = stmt.lastEnded.get() as RunRow | undefined;
       return row ? toRun(row) : null;
+    },
+
+    /**
+     * Runs that ended, by outcome, started within the range (ISO; either end open): what the
+     * monitoring report counts. Dry runs are not stored, so never counted.
+     */
+    stats(range: { desde?: string | undefined; hasta?: string | undefined } = {}): ErpRunStats {
+      const row = db
+        .prepare(
+          `SELECT count(*) AS total,
+            coalesce(sum(estado = 'COMPLETADA'), 0) AS completadas,
+            coalesce(sum(estado = 'FALLIDA'), 0) AS fallidas,
+            coalesce(sum(estado = 'CANCELADA'), 0) AS canceladas,
+            max(fecha_inicio) AS ultima_fecha
+          FROM erp_sync_runs WHERE estado != 'EN_CURSO'
+            AND (@desde IS NULL OR fecha_inicio >= @desde)
+            AND (@hasta IS NULL OR fecha_inicio <= @hasta)`,
+        )
+        .get({
+          desde: range.desde ? new Date(range.desde).toISOString() : null,
+          hasta: range.hasta ? new Date(range.hasta).toISOString() : null,
+        }) as Omit<ErpRunStats, 'tasa_exito'>;
+      return { ...row, tasa_exito: row.total === 0 ? null : row.completadas / row.total };
     },
 
     lastFullStart(): string | null {

@@ -25,6 +25,7 @@ import {
   type ErpRunKind,
   type ErpRunOrigin,
   type ErpRunState,
+  type ErpRunStats,
   type ErpRunning,
   type ErpStatus,
   type ErpSyncKind,
@@ -865,6 +866,14 @@ export function createErpService(deps: ErpServiceDeps) {
 
     getRun(id: number): ErpRun {
       return runs.get(id);
+    },
+
+    /**
+     * Ended runs by outcome within an optional range (ISO dates), for the monitoring report;
+     * the next scheduled run is `status().proxima`.
+     */
+    runStats(range: { desde?: string | undefined; hasta?: string | undefined } = {}): ErpRunStats {
+      return runs.stats(range);
     },
 
     /** The ledger, newest first (ErpLedgerInput: tipo, estado, texto, ejecucion, paging). */
