@@ -7,6 +7,7 @@ import { createDispatcher, type Dispatch, type Handlers } from './dispatch';
 import { MIGRATIONS } from './db/migrations';
 import type { Migration } from './db/migrate';
 import { openDatabase, toDatabaseError, type Db } from './db/open';
+import { readChangeCounter, trackChanges } from './db/transaction';
 import { createEventBus } from './events/bus';
 import { createOutbox } from './events/outbox';
 import { createInventoryService } from './inventory/service';
@@ -161,6 +162,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   // The integration log's writer thread checkpoints the WAL, so this connection's commits (on the
   // thread that serves the API) never stop to copy it back and fsync.
   db.pragma('wal_autocheckpoint = 0');
+  // Tells other connections' changes to the data from the log writer's commits.
+  const changes = trackChanges(db);
 
   const bus = createEventBus((error) => logger.error('push listener failed', error));
   // Bound once the dispatcher exists, below: the services are built first.
@@ -340,18 +343,23 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const watchExternalChanges = () => {
     checkedAt = performance.now();
     const current = readDataVersion.get() as number;
-    if (current !== dataVersion) {
-      dataVersion = current;
-      keys.forget();
-      for (const entidad of ['articulos', 'movimientos', 'alertas', 'stock'] as const) {
-        bus.emit('inventory/changed', { entidad });
-      }
-      bus.emit('logs/appended', { cantidad: 0 });
-      // `gsih import` may have started or ended one.
-      bus.emit('imports/changed', { id: null, estado: null });
-      // So may `gsih erp sync` (or configured the ERP).
-      bus.emit('erp/changed', { ejecucion: null, estado: null });
+    if (current === dataVersion && !changes.external) return;
+    dataVersion = current;
+    // Rows in the log (ours from the writer thread, or another process's).
+    bus.emit('logs/appended', { cantidad: 0 });
+    // Only a write transaction bumps the counter: the log writer's commits do not.
+    const counter = readChangeCounter(db);
+    if (counter === changes.seen && !changes.external) return;
+    changes.seen = counter;
+    changes.external = false;
+    keys.forget();
+    for (const entidad of ['articulos', 'movimientos', 'alertas', 'stock'] as const) {
+      bus.emit('inventory/changed', { entidad });
     }
+    // `gsih import` may have started or ended one.
+    bus.emit('imports/changed', { id: null, estado: null });
+    // So may `gsih erp sync` (or configured the ERP).
+    bus.emit('erp/changed', { ejecucion: null, estado: null });
   };
 
   return {

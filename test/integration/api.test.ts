@@ -6,6 +6,7 @@ import type { ApiScope } from '../../src/shared/domain';
 import { API_SCOPES } from '../../src/shared/domain';
 import { generateApiKey, hashApiKey } from '../../src/main/keys/format';
 import { requestFingerprint } from '../../src/main/api/idempotency';
+import { writeTransaction } from '../../src/main/db/transaction';
 import { makeTestCore, manualClock } from '../fixtures/core';
 
 type TestCore = Awaited<ReturnType<typeof makeTestCore>>;
@@ -165,9 +166,12 @@ describe('external API over loopback', () => {
       expect((await get('/api/external/stock/', clave)).status).toBe(200);
       expect((await get('/api/external/stock/', clave)).status).toBe(200); // now kept in memory
       const other = new Database(join(core.dataDir, 'gsih.db'));
-      other
-        .prepare("UPDATE api_keys SET activo = 0, fecha_revocacion = 'x' WHERE hash = ?")
-        .run(hashApiKey(clave));
+      // As `gsih keys revoke` does: a write transaction of the app (it bumps the change counter).
+      writeTransaction(other, () =>
+        other
+          .prepare("UPDATE api_keys SET activo = 0, fecha_revocacion = 'x' WHERE hash = ?")
+          .run(hashApiKey(clave)),
+      )();
       other.close();
       await sleep(30);
       expectProblem(await get('/api/external/stock/', clave), 401, /revocada/);
@@ -529,7 +533,9 @@ describe('external API over loopback', () => {
       expect((await get(path)).body.nombre).toBe('Después');
       // Another process (a one-shot gsih command) writes to the same file.
       const other = new Database(join(core.dataDir, 'gsih.db'));
-      other.prepare('UPDATE articles SET nombre = ? WHERE id = ?').run('Desde fuera', id);
+      writeTransaction(other, () =>
+        other.prepare('UPDATE articles SET nombre = ? WHERE id = ?').run('Desde fuera', id),
+      )();
       other.close();
       // The API looks at the file's data_version before a request, at most every 25 ms.
       await sleep(30);

@@ -1,6 +1,7 @@
 import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from '../db/open';
+import { writeTransaction } from '../db/transaction';
 import type { Clock } from '../clock';
 import { AppError } from '../../shared/errors';
 import { createOutbox } from '../events/outbox';
@@ -217,21 +218,19 @@ export async function runImport(
       if (job.dryRun) Object.assign(counts, wouldChange(db, job));
       const reason = refused ? refusal(counts, job) : null;
       const row = ended(refused ? 'RECHAZADA' : 'COMPLETADA', reason);
-      db.transaction(() => record(row)).immediate();
+      writeTransaction(db, () => record(row))();
       return row;
     }
 
     // 4. Apply, with the history row, in one transaction.
     const apply = job.kind === 'articulos' ? applyArticles : applyStock;
-    const imported = db
-      .transaction(() => {
-        Object.assign(counts, apply({ db, clock, job, toApply, control, checkCancel }));
-        if (counts.creados + counts.actualizados > 0) refreshStatistics(db);
-        const row = ended('COMPLETADA', null);
-        record(row);
-        return row;
-      })
-      .immediate();
+    const imported = writeTransaction(db, () => {
+      Object.assign(counts, apply({ db, clock, job, toApply, control, checkCancel }));
+      if (counts.creados + counts.actualizados > 0) refreshStatistics(db);
+      const row = ended('COMPLETADA', null);
+      record(row);
+      return row;
+    })();
     // The commit (the WAL written, then SQLite's checkpoint) is part of the import's time too.
     imported.duracion_ms = Math.round(performance.now() - started);
     imported.fecha_fin = clock.now().toISOString();
@@ -257,7 +256,7 @@ export async function runImport(
         ? error.message
         : `La importación falló y no se ha modificado nada: ${(error as Error).message}`;
     const row = ended(cancelled ? 'CANCELADA' : refusedFile ? 'RECHAZADA' : 'FALLIDA', message);
-    db.transaction(() => record(row)).immediate();
+    writeTransaction(db, () => record(row))();
     return row;
   } finally {
     if (staged) detachStaging(db, stagingFile);

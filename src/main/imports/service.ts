@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Db } from '../db/open';
+import { writeTransaction } from '../db/transaction';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import type { IntegrationLog } from '../logs/integration-log';
@@ -146,7 +147,7 @@ export function createImportService(deps: ImportServiceDeps) {
       fecha_inicio: info.inicio,
       fecha_fin: clock.now().toISOString(),
     };
-    db.transaction(() => history.insert(ended)).immediate();
+    writeTransaction(db, () => history.insert(ended))();
   }
 
   /** An import whose process died before it ended (it left its lock): FALLIDA in the history. */

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Db } from '../db/open';
-import { ifWriteLockFree, LOCKED } from '../db/transaction';
+import { ifWriteLockFree, LOCKED, writeTransaction } from '../db/transaction';
 import type { Clock } from '../clock';
 import { AppError } from '../../shared/errors';
 import type { ApiKey, ApiScope, CreatedApiKey, Page } from '../../shared/domain';
@@ -64,6 +64,9 @@ export function createKeyService({
     ),
     touch: db.prepare('UPDATE api_keys SET ultimo_uso = ? WHERE id = ?'),
   };
+  // A transaction, so it bumps the data-change counter: a process serving the API drops the key
+  // from its memory before the next request.
+  const revokeTx = writeTransaction(db, (when: string, id: number) => stmt.revoke.run(when, id));
   const lastTouched = new Map<number, number>();
   // Keys that authenticated, by their text: the API checks one on every request, and hashing and
   // looking it up cost more than the rest of the request's own work. Emptied by every change made
@@ -172,7 +175,7 @@ export function createKeyService({
       const row = requireRow(id);
       if (row.activo !== 1)
         throw new AppError('CONFLICT', `La clave ${row.prefijo}… ya estaba revocada`);
-      stmt.revoke.run(clock.now().toISOString(), id);
+      revokeTx(clock.now().toISOString(), id);
       known.clear();
       onChange?.(id);
       return toKey(requireRow(id), clock.now());
