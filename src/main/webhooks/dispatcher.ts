@@ -117,6 +117,9 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
     .pluck();
   const dueOf = db.prepare(`SELECT id FROM webhook_deliveries
     WHERE webhook_id = ? AND estado = 'PENDIENTE' AND proximo_intento <= ? ORDER BY proximo_intento LIMIT ?`);
+  // The same with a literal LIMIT 1: with a bound LIMIT, SQLite plans it several times slower.
+  const nextDueOf = db.prepare(`SELECT id FROM webhook_deliveries
+    WHERE webhook_id = ? AND estado = 'PENDIENTE' AND proximo_intento <= ? ORDER BY proximo_intento LIMIT 1`);
   const take =
     db.prepare(`UPDATE webhook_deliveries SET estado = 'EN_CURSO', lease_hasta = ?, lease_owner = ?
     WHERE id = ? AND estado = 'PENDIENTE'`);
@@ -318,7 +321,7 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
     // The slot this endpoint just freed is taken again, so its in-flight count cannot grow: only
     // whether it is still active and its oldest due row are needed.
     if (stopped || !isActive.get(webhookId)) return undefined;
-    const due = dueOf.get(webhookId, now.toISOString(), 1) as { id: number } | undefined;
+    const due = nextDueOf.get(webhookId, now.toISOString()) as { id: number } | undefined;
     if (!due) return undefined;
     const lease = new Date(now.getTime() + leaseMs).toISOString();
     if (take.run(lease, owner, due.id).changes !== 1) return undefined;
