@@ -7,7 +7,7 @@ import type { IntegrationLog } from '../logs/integration-log';
 import type { InventoryChange, InventoryService } from '../inventory/service';
 import type { EventBus } from '../events/bus';
 import { validationError } from '../dispatch';
-import { AppError, serializeError } from '../../shared/errors';
+import { AppError } from '../../shared/errors';
 import type { Page } from '../../shared/domain';
 import {
   ERP_SYNC_KINDS,
@@ -44,7 +44,7 @@ import {
 import { createErpLedger } from './ledger';
 import { acquireErpLock, busyMessage, readErpLock, type ErpLock } from './lock';
 import { mapArticle, mapStock } from './mapping';
-import { entityUrl, readPages, type ErpEntity } from './pages';
+import { entityUrl, readPages, type ErpEntity, type ErpPage } from './pages';
 import { createRunStore, INTERRUPTED } from './runs';
 import { createErpScheduler, type Timers } from './scheduler';
 import type { SecretBox } from './secret-box';
@@ -185,6 +185,8 @@ export function createErpService(deps: ErpServiceDeps) {
   const announceEveryMs = tuning.announceEveryMs ?? 500;
   let current: Current | null = null;
   let closed = false;
+  // Dry runs and previews (no lock, no run row): cancelled when the service closes.
+  const unstored = new Set<AbortController>();
 
   // Open windows hear of progress and of inventory changes at most every announceEveryMs.
   const changedEntities = new Set<InventoryChange['entidades'][number]>();
@@ -241,7 +243,7 @@ export function createErpService(deps: ErpServiceDeps) {
     result.error =
       error instanceof AppError
         ? error.message
-        : `Error interno: ${serializeError(error).message} ${(error as Error)?.message ?? ''}`.trim();
+        : `Error interno (${error instanceof Error ? error.message : String(error)}); el detalle quedó en el registro de la aplicación.`;
     result.duracion_ms = Math.round(performance.now() - started);
     return {
       result,
@@ -639,6 +641,20 @@ export function createErpService(deps: ErpServiceDeps) {
     kinds: readonly ErpSyncKind[],
     who: { origen: ErpRunOrigin; usuario: string },
   ): Promise<ErpRun> {
+    const controller = new AbortController();
+    unstored.add(controller);
+    try {
+      return await dryRunWith(kinds, who, controller.signal);
+    } finally {
+      unstored.delete(controller);
+    }
+  }
+
+  async function dryRunWith(
+    kinds: readonly ErpSyncKind[],
+    who: { origen: ErpRunOrigin; usuario: string },
+    signal: AbortSignal,
+  ): Promise<ErpRun> {
     const connector = requireConnector();
     const http = httpFor(connector);
     const dry = applier.dryRun();
@@ -653,8 +669,8 @@ export function createErpService(deps: ErpServiceDeps) {
       }
       const outcome =
         kind === 'movimientos'
-          ? await push(connector, http, { id: null, dry })
-          : await pull(kind, connector, http, { id: null, dry });
+          ? await push(connector, http, { id: null, dry, signal })
+          : await pull(kind, connector, http, { id: null, dry, signal });
       detalle[kind] = outcome.result;
       stopped = outcome.stops;
     }
@@ -760,6 +776,8 @@ export function createErpService(deps: ErpServiceDeps) {
         : requireConnector();
       // A person is waiting: one retry at most, and no long waits.
       const http = httpFor(connector, { attempts: 2, maxDelayMs: 2_000, maxRetryAfterMs: 5_000 });
+      const controller = new AbortController();
+      unstored.add(controller);
       const pages = readPages({
         http,
         connector,
@@ -767,9 +785,15 @@ export function createErpService(deps: ErpServiceDeps) {
         since: null,
         onlyFirst: parsed.limite,
         simulacion: true,
+        signal: controller.signal,
       });
-      const first = await pages.next();
-      await pages.return(undefined);
+      let first: IteratorResult<ErpPage>;
+      try {
+        first = await pages.next();
+        await pages.return(undefined);
+      } finally {
+        unstored.delete(controller);
+      }
       if (first.done) throw new AppError('UNAVAILABLE', 'El ERP no devolvió ninguna página.');
       const records = first.value.registros.slice(0, parsed.limite);
       const mapping = connector.mapeo;
@@ -937,6 +961,7 @@ export function createErpService(deps: ErpServiceDeps) {
       closed = true;
       const running = current;
       running?.controller.abort();
+      unstored.forEach((controller) => controller.abort());
       await scheduler.stop();
       await running?.done;
       flushInventory();
