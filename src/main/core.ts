@@ -28,6 +28,7 @@ import { createImportUi, type BridgeFiles, type FileDialogs } from './import-ui/
 import { createConsoleLogger, type Logger } from './logger';
 import { createErpService, type ErpService, type ErpTuning } from './erp/service';
 import { plainSecretBox, type SecretBox } from './erp/secret-box';
+import { createMonitoring, type Monitoring } from './monitoring/report';
 import { DATABASE_FILE, ensureDataDir } from './settings/paths';
 import { createConfSettingsStore, type SettingsStore } from './settings/store';
 
@@ -101,6 +102,8 @@ export type CoreServices = ReturnType<typeof buildServices> & {
   importFiles: BridgeFiles;
   /** The ERP synchronizer (src/main/erp/service.ts). */
   erp: ErpService;
+  /** The monitoring report and the Panel's figures (src/main/monitoring/report.ts). */
+  monitoring: Monitoring;
 };
 
 /** The API re-checks for commits by other processes at most this often. */
@@ -217,6 +220,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     imports,
     importFiles: importUi.bridgeFiles,
     erp,
+    monitoring: createMonitoring({ db, clock, erp, log: base.log }),
   };
   // Delivery progress reaches open windows at most every 250 ms per endpoint: a backlog
   // delivered at thousands per second must not become thousands of refreshes.
@@ -311,6 +315,24 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     'webhooks/resendFailed': ({ webhook, desde, hasta }) =>
       webhooks.resendFailed(webhook, { desde, hasta }),
     ...importUi.handlers,
+    'erp/config': () => erp.getConfig(),
+    'erp/configure': (input) => erp.configure(input),
+    'erp/preview': (input) => erp.preview(input),
+    'erp/sync': async (input, ctx) => {
+      const run = erp.startSync(input, { origen: 'ui', usuario: ctx.actor });
+      // A real run goes on in the background and records its own end; a dry run is not stored.
+      if (run.id !== null) return { id: run.id, simulacion: null };
+      return { id: null, simulacion: await run.done };
+    },
+    'erp/cancel': () => ({ cancelada: erp.cancel() }),
+    'erp/runs': (input) => erp.listRuns(input),
+    'erp/run': ({ id }) => erp.getRun(id),
+    'erp/ledger': (input) => erp.listLedger(input),
+    'erp/retry': (input, ctx) => ({
+      id: erp.retry(input, { origen: 'ui', usuario: ctx.actor }).id,
+    }),
+    'erp/status': () => erp.status(),
+    'dashboard/summary': ({ rango }) => services.monitoring.dashboard(rango),
     'settings/get': () => settings.get(),
     'settings/update': (patch) => {
       const next = settings.update(patch);

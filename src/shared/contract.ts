@@ -40,7 +40,21 @@ import {
   type ImportSummary,
   type RunningImport,
 } from './imports';
-import type { ErpRunState } from './erp';
+import {
+  erpConfigInput,
+  erpLedgerInput,
+  erpPreviewInput,
+  erpRetryInput,
+  erpRunsInput,
+  erpSyncInput,
+  type ErpConfigView,
+  type ErpLedgerEntry,
+  type ErpPreview,
+  type ErpRun,
+  type ErpRunState,
+  type ErpStatus,
+} from './erp';
+import { DASHBOARD_RANGES, type Dashboard } from './monitoring';
 
 // The IPC contract: one map from handler name (`domain/verb`) to its input schema and result
 // type. Main registers it over Electron IPC and over the loopback bridge; the renderer's client
@@ -295,6 +309,32 @@ export const contract = {
   'imports/saveRejected': handler<{ guardado: string | null }>()(z.object({ id }).strict()),
 
   'api/status': handler<ApiServerStatus>()(z.object({}).strict()),
+
+  /** The ERP connector's saved configuration, never its secrets; null when not configured. */
+  'erp/config': handler<ErpConfigView | null>()(z.object({}).strict()),
+  /** Saves it; a secret left out keeps the saved one (docs/ERP.md). */
+  'erp/configure': handler<ErpConfigView>()(erpConfigInput),
+  /** The first records of a list mapped as they would be stored, saving nothing. */
+  'erp/preview': handler<ErpPreview>()(erpPreviewInput),
+  /**
+   * Starts a run and answers at once with its id (its progress and end come as `erp/changed`);
+   * a dry run (`simulacion`) is not stored, so the answer waits for it and carries it.
+   */
+  'erp/sync': handler<{ id: number | null; simulacion: ErpRun | null }>()(erpSyncInput),
+  /** Cancels the run of this process, if any. */
+  'erp/cancel': handler<{ cancelada: boolean }>()(z.object({}).strict()),
+  'erp/runs': handler<Page<ErpRun>>()(erpRunsInput),
+  'erp/run': handler<ErpRun>()(z.object({ id }).strict()),
+  /** The sync ledger, newest first, by run, kind, state or reference. */
+  'erp/ledger': handler<Page<ErpLedgerEntry>>()(erpLedgerInput),
+  /** Retries ledger rows in ERROR (the ones named, or all) as a run of its own. */
+  'erp/retry': handler<{ id: number | null }>()(erpRetryInput),
+  'erp/status': handler<ErpStatus>()(z.object({}).strict()),
+
+  /** The Panel: the monitoring figures of the range that ends now, and their time series. */
+  'dashboard/summary': handler<Dashboard>()(
+    z.object({ rango: z.enum(DASHBOARD_RANGES).default('24h') }).strict(),
+  ),
 
   'settings/get': handler<Settings>()(z.object({}).strict()),
   'settings/update': handler<Settings>()(settingsPatchSchema),

@@ -151,6 +151,7 @@ const LISTS = {
     'page_size',
   ],
   '/api/external/reportes/': ['desde', 'hasta'],
+  '/api/reportes/integraciones/': ['desde', 'hasta'],
 } as const;
 const UNKNOWN_PARAMS = [
   'foo',

@@ -79,6 +79,13 @@ const ROUTES: Route[] = [
     success: '200',
     errors: [],
   },
+  {
+    method: 'get',
+    path: '/api/reportes/integraciones/',
+    scope: 'reportes:read',
+    success: '200',
+    errors: [],
+  },
 ];
 const AUTH_ERRORS = ['400', '401', '403', '429'];
 const PROBLEM_TYPE = 'application/problem+json';
@@ -248,6 +255,7 @@ describe('OpenAPI document of the external API', () => {
       expect.arrayContaining(['estado', 'tipo', 'articulo', 'desde', 'hasta']),
     );
     expect(Object.keys(params('/api/external/reportes/'))).toEqual(['desde', 'hasta']);
+    expect(Object.keys(params('/api/reportes/integraciones/'))).toEqual(['desde', 'hasta']);
 
     const body = (path: string) =>
       deref(doc, doc.paths[path].post.requestBody.content['application/json'].schema);

@@ -6,12 +6,15 @@ import { AppError } from '../../shared/errors';
 import type { Page } from '../../shared/domain';
 import type { InventoryService } from '../inventory/service';
 import type { Clock } from '../clock';
+import type { Monitoring } from '../monitoring/report';
 import {
   articleBody,
   articleSchema,
   articlesQuery,
   healthSchema,
   idParams,
+  integrationsQuery,
+  integrationsReportSchema,
   movementBody,
   movementSchema,
   movementsQuery,
@@ -62,7 +65,7 @@ function actor(request: FastifyRequest): string {
 
 export function registerRoutes(
   root: FastifyInstance,
-  deps: { inventory: InventoryService; clock: Clock },
+  deps: { inventory: InventoryService; clock: Clock; monitoring: Monitoring },
 ): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
   const { inventory } = deps;
@@ -197,5 +200,21 @@ export function registerRoutes(
       response: { 200: reportSchema, ...errors(...AUTH_ERRORS) },
     },
     handler: async (request) => inventory.report(request.query),
+  });
+
+  // Not `cacheable`: the answer depends on the ERP runs, the webhook queue and the log, not only
+  // on the inventory that clears the cache; and it is cheap (per-hour counts on indexes).
+  app.get('/api/reportes/integraciones/', {
+    config: { scope: 'reportes:read' },
+    schema: {
+      tags: ['Reportes'],
+      summary: 'Monitorización de las integraciones',
+      description:
+        'Sincronizaciones con el ERP (como el sistema GSIH: total, exitosas, fallidas, tasa de éxito, última y próxima), entregas de webhooks y llamadas a esta API por sistema externo, en el intervalo `desde`–`hasta` (opcional).',
+      security,
+      querystring: integrationsQuery,
+      response: { 200: integrationsReportSchema, ...errors(...AUTH_ERRORS) },
+    },
+    handler: async (request) => deps.monitoring.report(request.query),
   });
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { API_SCOPES, MOVEMENT_ORIGINS, MOVEMENT_STATES, MOVEMENT_TYPES } from '../../shared/domain';
 import { createArticleInput } from '../../shared/contract';
+import { ERP_RUN_KINDS } from '../../shared/erp';
 
 // The external API's wire schemas. They validate requests, serialise responses and generate the
 // OpenAPI document (fastify-type-provider-zod), so the docs cannot drift from the behaviour.
@@ -221,3 +222,86 @@ export const postHeaders = z.looseObject({
       example: 'pedido-2026-000123',
     }),
 });
+
+const percentage = z.number().min(0).max(100).nullable();
+const count = (description: string) => z.number().int().meta({ description });
+
+export const integrationsQuery = z
+  .object({
+    desde: isoDateTime.optional().meta({ description: 'Desde esta fecha (incluida).' }),
+    hasta: isoDateTime.optional().meta({ description: 'Hasta esta fecha (incluida).' }),
+  })
+  .strict()
+  .refine((q) => !q.desde || !q.hasta || Date.parse(q.desde) <= Date.parse(q.hasta), {
+    message: 'Debe ser igual o posterior a desde',
+    path: ['hasta'],
+  });
+
+export const integrationsReportSchema = z
+  .object({
+    desde: fecha.nullable(),
+    hasta: fecha.nullable(),
+    total_sincronizaciones: count(
+      'Sincronizaciones con el ERP terminadas que empezaron en el intervalo.',
+    ),
+    exitosas: count('De ellas, completadas.'),
+    fallidas: count('De ellas, fallidas.'),
+    canceladas: count('De ellas, canceladas.'),
+    tasa_exito: percentage.meta({
+      description: 'exitosas / total_sincronizaciones, en porcentaje; null sin sincronizaciones.',
+    }),
+    ultima_sincronizacion: fecha.nullable().meta({
+      description: 'Cuándo terminó la última sincronización (fuera o dentro del intervalo).',
+    }),
+    proxima_sincronizacion: fecha.nullable().meta({
+      description:
+        'Cuándo toca la siguiente programada; null si el ERP no está configurado o su programación está parada.',
+    }),
+    erp: z.object({
+      configurado: z.boolean(),
+      activo: z.boolean().meta({ description: 'Si se sincroniza según la programación.' }),
+      cada_segundos: z.number().int().nullable(),
+      en_curso: z.boolean().meta({ description: 'Si hay una sincronización en marcha ahora.' }),
+      ultima: z
+        .object({
+          id: z.number().int(),
+          tipo: z.enum(ERP_RUN_KINDS),
+          estado: z.enum(['COMPLETADA', 'FALLIDA', 'CANCELADA']),
+          fecha_inicio: fecha,
+          fecha_fin: fecha.nullable(),
+          error: z.string().nullable(),
+        })
+        .nullable(),
+    }),
+    webhooks: z.object({
+      entregadas: count('Entregas que llegaron a su receptor (respuesta 2xx) en el intervalo.'),
+      fallidas: count(
+        'Entregas que agotaron sus reintentos (FALLIDO) con su último intento en el intervalo.',
+      ),
+      intentos_fallidos: count(
+        'Intentos de entrega fallidos en el intervalo (casi todos se reintentan).',
+      ),
+      pendientes: count(
+        'Entregas que esperan ahora (en cola, a la espera de reintento o enviándose).',
+      ),
+      tasa_exito: percentage.meta({
+        description: 'entregadas / (entregadas + fallidas), en porcentaje; null si no hay ninguna.',
+      }),
+    }),
+    llamadas_api: z.object({
+      total: count('Llamadas a /api/external/ y /api/reportes/ en el intervalo.'),
+      exitosas: count('Respondidas sin error.'),
+      errores: count('Respondidas con un error 4xx o 5xx.'),
+      por_sistema: z.array(
+        z.object({
+          sistema: z.string().meta({
+            description: 'El sistema de la clave API; «desconocido» sin una clave válida.',
+          }),
+          total: z.number().int(),
+          exitosas: z.number().int(),
+          errores: z.number().int(),
+        }),
+      ),
+    }),
+  })
+  .meta({ id: 'ReporteIntegraciones' });

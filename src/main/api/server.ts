@@ -13,6 +13,7 @@ import type { InventoryService } from '../inventory/service';
 import type { KeyService } from '../keys/service';
 import type { IntegrationLog } from '../logs/integration-log';
 import type { Logger } from '../logger';
+import type { Monitoring } from '../monitoring/report';
 import { DEFAULT_AUTH_LIMITS, registerAuth, type AuthLimits } from './auth';
 import { registerIdempotency, type IdempotencyStore } from './idempotency';
 import { problem, sendProblem, toProblem } from './problem';
@@ -27,6 +28,8 @@ export interface ApiServerDeps {
   log: IntegrationLog;
   clock: Clock;
   logger: Logger;
+  /** The figures of GET /api/reportes/integraciones/. */
+  monitoring: Monitoring;
   limits?: Partial<AuthLimits>;
   /** Shared with the core, which clears it on every inventory change. */
   cache?: ResponseCache;
@@ -136,6 +139,10 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
   registerIdempotency(app, deps.idempotency);
   registerRequestLog(app, deps.log);
   if (deps.cache) registerResponseCache(app, deps.cache);
-  registerRoutes(app, { inventory: deps.inventory, clock: deps.clock });
+  registerRoutes(app, {
+    inventory: deps.inventory,
+    clock: deps.clock,
+    monitoring: deps.monitoring,
+  });
   return app;
 }
