@@ -10,13 +10,7 @@ export type CsvDelimiter = ';' | ',' | '\t' | '|';
 export type NumberFormat = 'coma' | 'punto';
 
 export type ArticleField =
-  | 'codigo'
-  | 'nombre'
-  | 'material'
-  | 'diametro'
-  | 'unidad'
-  | 'stock_minimo'
-  | 'referencia_externa';
+  'codigo' | 'nombre' | 'material' | 'diametro' | 'unidad' | 'stock_minimo' | 'referencia_externa';
 export type StockField = 'codigo' | 'almacen' | 'cantidad';
 export type ImportField = ArticleField | StockField;
 

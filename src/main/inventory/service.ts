@@ -317,15 +317,16 @@ export function createInventoryService({ db, clock, outbox, onChange }: Inventor
     return approved;
   }
 
-  const createMovementTx = writeTransaction(db, 
-    (input: NewMovement, actor: string): Movement => insertMovement(input, actor, clock.now()),
+  const createMovementTx = writeTransaction(db, (input: NewMovement, actor: string): Movement =>
+    insertMovement(input, actor, clock.now()),
   );
 
-  const approveMovementTx = writeTransaction(db, 
-    (id: number, actor: string): Movement => approve(id, actor, clock.now()),
+  const approveMovementTx = writeTransaction(db, (id: number, actor: string): Movement =>
+    approve(id, actor, clock.now()),
   );
 
-  const rejectMovementTx = writeTransaction(db, 
+  const rejectMovementTx = writeTransaction(
+    db,
     (id: number, motivo: string | null, actor: string): Movement => {
       const movement = requireMovement(id);
       if (movement.estado !== 'PENDIENTE') {
