@@ -127,6 +127,12 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
   const expireLeases =
     db.prepare(`UPDATE webhook_deliveries SET estado = 'PENDIENTE', lease_hasta = NULL,
     lease_owner = NULL WHERE estado = 'EN_CURSO' AND lease_hasta <= ?`);
+  const anythingDue = db
+    .prepare(
+      `SELECT EXISTS (SELECT 1 FROM webhook_deliveries WHERE estado = 'PENDIENTE' AND proximo_intento <= @now)
+        OR EXISTS (SELECT 1 FROM webhook_deliveries WHERE estado = 'EN_CURSO' AND lease_hasta <= @now)`,
+    )
+    .pluck();
   const ownersInFlight = db.prepare(
     `SELECT DISTINCT lease_owner FROM webhook_deliveries WHERE estado = 'EN_CURSO'`,
   );
@@ -205,7 +211,9 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
     proximo_intento = @next, ultimo_status = @status, ultimo_error = @error, lease_hasta = NULL, lease_owner = NULL
     WHERE id = @id AND lease_owner = @owner`);
   const healthy = db.prepare(
-    `UPDATE webhooks SET fallos_consecutivos = 0, fallando_desde = NULL WHERE id = ?`,
+    // Only when there is something to reset: a healthy endpoint's row is not rewritten per delivery.
+    `UPDATE webhooks SET fallos_consecutivos = 0, fallando_desde = NULL
+      WHERE id = ? AND (fallos_consecutivos <> 0 OR fallando_desde IS NOT NULL)`,
   );
   const unhealthy = db.prepare(`UPDATE webhooks SET fallos_consecutivos = fallos_consecutivos + 1,
     fallando_desde = coalesce(fallando_desde, ?) WHERE id = ?`);
@@ -371,17 +379,19 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
     }
     const disabledReason = recorded.disabled;
     const ok = outcome.status !== null && outcome.status >= 200 && outcome.status < 300;
-    log.write({
+    // One row per attempt, built as text in a fixed shape: the URL is the only part that may
+    // carry a credential (the response preview was redacted when read).
+    log.writeSerialized({
       sistema: `Webhook ${row.nombre}`,
       tipo: `webhook ${row.evento}`,
       estado: ok ? 'OK' : 'ERROR',
-      datos_enviados: {
-        url: row.url,
+      datos_enviados: JSON.stringify({
+        url: redactText(row.url),
         evento_id: row.evento_id,
         evento: row.evento,
         intento: row.intentos + 1,
-      },
-      datos_recibidos: { status: outcome.status, cuerpo: outcome.body },
+      }),
+      datos_recibidos: JSON.stringify({ status: outcome.status, cuerpo: outcome.body }),
       error: ok ? null : (outcome.error ?? `El receptor respondió ${outcome.status}`),
       duracion_ms: outcome.durationMs,
     });
@@ -406,7 +416,11 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
     if (free <= 0) return 0;
     // Polled on the thread that serves the API: while another connection holds the write lock
     // (an import committing), the claim waits for the next poll rather than freeze the loop.
-    const rows = ifWriteLockFree(db, () => claimRows(clock.now(), free));
+    const now = clock.now();
+    // Most polls find nothing due: a read says so without taking the write lock, which the log's
+    // writer thread takes several times a second while the API is busy.
+    if (!anythingDue.get({ now: now.toISOString() })) return 0;
+    const rows = ifWriteLockFree(db, () => claimRows(now, free));
     if (rows === LOCKED) return 0;
     for (const row of rows) {
       const task = deliver(row).finally(() => {
