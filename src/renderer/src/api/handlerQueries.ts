@@ -11,7 +11,16 @@ import { useClient } from './ClientContext';
 
 /** Query keys start with the handler's domain so one push event can invalidate a whole domain. */
 export type QueryDomain =
-  'app' | 'inventory' | 'logs' | 'keys' | 'webhooks' | 'imports' | 'api' | 'settings';
+  | 'app'
+  | 'inventory'
+  | 'logs'
+  | 'keys'
+  | 'webhooks'
+  | 'imports'
+  | 'api'
+  | 'settings'
+  | 'erp'
+  | 'dashboard';
 
 export function domainOf(name: HandlerName): QueryDomain {
   return name.slice(0, name.indexOf('/')) as QueryDomain;

@@ -139,3 +139,26 @@ export const FileIcon = icon(
     <path d="M14 3v5h5M8.5 13h7M8.5 17h7" />
   </>,
 );
+export const GaugeIcon = icon(
+  <>
+    <path d="M4 18a8 8 0 1 1 16 0" />
+    <path d="M12 18l4-6" />
+    <path d="M4 18h16" />
+  </>,
+);
+/** Two arrows going round: the ERP's sync. */
+export const SyncIcon = icon(
+  <>
+    <path d="M20 7h-9a6 6 0 0 0-6 6" />
+    <path d="M17 4l3 3-3 3" />
+    <path d="M4 17h9a6 6 0 0 0 6-6" />
+    <path d="M7 20l-3-3 3-3" />
+  </>,
+);
+export const StopIcon = icon(<rect x="6" y="6" width="12" height="12" rx="2" />);
+export const EditIcon = icon(
+  <>
+    <path d="M4 20h4L19 9l-4-4L4 16z" />
+    <path d="M13 7l4 4" />
+  </>,
+);

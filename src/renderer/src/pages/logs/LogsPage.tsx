@@ -18,9 +18,9 @@ import {
 import { LogTable } from './LogTable';
 
 /** The integration log: every API call, webhook delivery, ERP sync and import, newest first. */
-export function LogsPage() {
+export function LogsPage(props: { initialFilters?: LogFilterValues }) {
   const { t } = useTranslation();
-  const [filters, setFilters] = useState<LogFilterValues>(NO_LOG_FILTERS);
+  const [filters, setFilters] = useState<LogFilterValues>(props.initialFilters ?? NO_LOG_FILTERS);
   const [texto] = useDebouncedValue(filters.texto.trim(), 300);
   const paging = usePaging(50);
 
