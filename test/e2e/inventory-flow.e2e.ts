@@ -75,8 +75,11 @@ async function approveFirstPending() {
 }
 
 describe('the inventory, in Spanish, over gsih serve', () => {
-  test('opens on Inventario with an empty state that says what to do, and drops the token from the address', async () => {
+  test('opens on the Panel, then Inventario shows an empty state that says what to do; the token leaves the address', async () => {
     await page.goto(serve.uiUrl);
+    // The Panel is the home page.
+    await expectVisible(page.getByRole('heading', { name: 'Panel', level: 2 }));
+    await nav('Inventario').click();
     await expectVisible(page.getByRole('heading', { name: 'Inventario', level: 2 }));
     await expectVisible(
       page.getByText('Aún no hay artículos. Cree el primero con «Nuevo artículo».'),
