@@ -403,7 +403,9 @@ describe('ERP page and Panel, over gsih serve with a fake ERP', () => {
 
     await calls.getByRole('button', { name: /^Ver los registros de Compras/ }).click();
     await expectVisible(page.getByRole('heading', { name: 'Registros', level: 2 }));
-    await expect.poll(() => page.getByRole('combobox', { name: 'Sistema' }).inputValue()).toBe('Compras');
+    await expect
+      .poll(() => page.getByRole('combobox', { name: 'Sistema' }).inputValue())
+      .toBe('Compras');
     await expectVisible(page.getByText('GET /api/external/articulos/:id/').first());
     await browser.screenshot('61-registros-de-un-sistema');
   });
