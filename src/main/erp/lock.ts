@@ -1,22 +1,12 @@
-import {
-  linkSync,
-  mkdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  unlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../../shared/errors';
 import type { ErpRunKind, ErpRunOrigin } from '../../shared/erp';
-import { isProcessAlive } from '../process-alive';
+import { acquireRunLock, readRunLock } from '../run-lock';
 
 // One ERP run at a time per data directory, whichever process runs it (the app's schedule,
 // «Sincronizar ahora», `gsih erp sync` beside `gsih serve`): `erp/sincronizacion.lock` names the
-// process and the run. As the CSV import's lock (imports/lock.ts): created with its content in
-// one step (a hard link of a finished file), so nobody reads a half-written lock; one whose
-// process died is taken over by renaming it away first, so two processes cannot both take it.
+// process and the run (see run-lock.ts for how it is taken).
 
 export const ERP_DIR = 'erp';
 const LOCK_FILE = join(ERP_DIR, 'sincronizacion.lock');
@@ -35,19 +25,9 @@ export interface ErpLock {
   release(): void;
 }
 
-function readInfo(file: string): ErpLockInfo | null {
-  try {
-    const info = JSON.parse(readFileSync(file, 'utf8')) as ErpLockInfo;
-    return typeof info.pid === 'number' ? info : null;
-  } catch {
-    return null;
-  }
-}
-
 /** The run going on now in this data directory (any process), or null. */
 export function readErpLock(dataDir: string): ErpLockInfo | null {
-  const info = readInfo(join(dataDir, LOCK_FILE));
-  return info && isProcessAlive(info.pid) ? info : null;
+  return readRunLock<ErpLockInfo>(join(dataDir, LOCK_FILE));
 }
 
 /**
@@ -60,55 +40,16 @@ export function acquireErpLock(
   onStale: (stale: ErpLockInfo) => void,
 ): ErpLock {
   mkdirSync(join(dataDir, ERP_DIR), { recursive: true });
-  const file = join(dataDir, LOCK_FILE);
-  let current: ErpLockInfo = { pid: process.pid, ejecucion: null, ...info };
-  const draft = `${file}.${process.pid}.tmp`;
-
-  for (let attempt = 0; attempt < 3; attempt++) {
-    writeFileSync(draft, JSON.stringify(current));
-    try {
-      linkSync(draft, file);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = readInfo(file);
-      if (holder && isProcessAlive(holder.pid)) throw busy(holder);
-      takeOver(file, onStale);
-      continue;
-    } finally {
-      rmSync(draft, { force: true });
-    }
-    return {
-      setRun(id) {
-        current = { ...current, ejecucion: id };
-        writeFileSync(draft, JSON.stringify(current));
-        renameSync(draft, file);
-      },
-      release() {
-        if (readInfo(file)?.pid === process.pid) rmSync(file, { force: true });
-      },
-    };
-  }
-  throw new AppError(
-    'CONFLICT',
-    'No se pudo reservar la sincronización con el ERP; inténtelo de nuevo.',
+  const lock = acquireRunLock<ErpLockInfo>(
+    join(dataDir, LOCK_FILE),
+    { pid: process.pid, ejecucion: null, ...info },
+    {
+      busy,
+      onStale,
+      contended: 'No se pudo reservar la sincronización con el ERP; inténtelo de nuevo.',
+    },
   );
-}
-
-function takeOver(file: string, onStale: (stale: ErpLockInfo) => void): void {
-  const claimed = `${file}.${process.pid}.stale`;
-  try {
-    renameSync(file, claimed);
-  } catch (error) {
-    // Another process took it over first, or its owner released it just now: try again.
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw error;
-  }
-  try {
-    const stale = readInfo(claimed);
-    if (stale) onStale(stale);
-  } finally {
-    unlinkSync(claimed);
-  }
+  return { setRun: (id) => lock.update({ ejecucion: id }), release: () => lock.release() };
 }
 
 export function busyMessage(
