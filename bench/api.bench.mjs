@@ -18,13 +18,13 @@
 // Plain Node ESM (Node 20 cannot strip types): the real server is the build in out/ (run
 // `npm run build` first; `npm run bench:api` does).
 
-import { fork, spawn } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { failWith, printProfile, processCpuSeconds, run, stop } from './support.mjs';
+import { failWith, printProfile, processCpuSeconds, run, startServe, stop } from './support.mjs';
 
 const fail = failWith('bench:api');
 
@@ -114,7 +114,8 @@ async function main() {
       ]),
     );
     const auth = { authorization: `ApiKey ${created.clave}` };
-    const real = await startReal(dataDir, args.profile ? profileDir : null);
+    const serve = startServe(GSIH, dataDir, { profileDir: args.profile ? profileDir : null });
+    const real = { child: serve.child, url: await serve.ready };
     children.push(real.child);
     await seed(real.url, auth);
 
@@ -220,40 +221,6 @@ async function measure(autocannon, name, server, options) {
     serverCpu: cpuBefore === null || cpuAfter === null ? null : (cpuAfter - cpuBefore) / wall,
     loadCpu: (load.user + load.system) / 1e6 / wall,
   };
-}
-
-/** utime + stime of a process from /proc (Linux); null elsewhere. */
-async function startReal(dataDir, profileDir) {
-  const node = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const child = spawn(
-    process.execPath,
-    [
-      ...node,
-      GSIH,
-      'serve',
-      '--data-dir',
-      dataDir,
-      '--api-host',
-      '127.0.0.1',
-      '--api-port',
-      '0',
-      '--no-ui',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let output = '';
-  const url = await new Promise((resolve, reject) => {
-    const onData = (chunk) => {
-      output += chunk;
-      const match = /API: (http:\/\/127\.0\.0\.1:\d+)\//.exec(output);
-      if (match) resolve(match[1]);
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`gsih serve exited (${code}): ${output}`)));
-    setTimeout(() => reject(new Error(`gsih serve did not start: ${output}`)), 30_000).unref();
-  });
-  return { child, url };
 }
 
 async function startBare(body, profileDir) {

@@ -28,7 +28,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import ts from 'typescript';
-import { failWith, processCpuSeconds, stop } from './support.mjs';
+import { failWith, measured, processCpuSeconds, stop } from './support.mjs';
 
 const fail = failWith('bench:erp');
 
@@ -183,34 +183,4 @@ async function startFakeErp(work, articles, pageSize, children) {
     child.once('exit', (code) => reject(new Error(`the fake ERP exited ${code}`)));
   });
   return { url: JSON.parse(line).url, child };
-}
-
-/** Runs a child to its end, sampling its peak RSS and CPU time from /proc. */
-function measured(command, argv) {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    let rssKb = 0;
-    let cpu = null;
-    child.stdout.on('data', (c) => (out += c));
-    child.stderr.on('data', (c) => (err += c));
-    const sample = () => {
-      try {
-        const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-        rssKb = Math.max(rssKb, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
-        cpu = processCpuSeconds(child.pid) ?? cpu;
-      } catch {
-        // The process has just exited: keep the last sample.
-      }
-    };
-    const timer = setInterval(sample, 20);
-    child.once('exit', (code) => {
-      clearInterval(timer);
-      const seconds = (performance.now() - started) / 1000;
-      resolve({ code, out, err, seconds, rssMb: Math.round(rssKb / 1024), cpu });
-    });
-    child.once('error', reject);
-  });
 }

@@ -31,13 +31,13 @@
 // `gsih` is the build in out/ (run `npm run build` first; `npm run bench:import` does).
 
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { writeArticlesCsv } from '../test/fixtures/articles-csv.mjs';
-import { failWith, processCpuSeconds, run, stop } from './support.mjs';
+import { failWith, measured, run, stop } from './support.mjs';
 
 const fail = failWith('bench:import');
 
@@ -189,37 +189,6 @@ function apiRow(r) {
     'non-2xx': r.non2xx,
     errors: r.errors,
   };
-}
-
-/** Runs a child to its end, sampling its peak RSS and CPU time from /proc. */
-function measured(command, argv, { input } = {}) {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(command, argv, { stdio: [input ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    let rssKb = 0;
-    let cpu = null;
-    child.stdout.on('data', (c) => (out += c));
-    child.stderr.on('data', (c) => (err += c));
-    const sample = () => {
-      try {
-        const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-        rssKb = Math.max(rssKb, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
-        cpu = processCpuSeconds(child.pid) ?? cpu;
-      } catch {
-        // The process has just exited: keep the last sample.
-      }
-    };
-    const timer = setInterval(sample, 20);
-    if (input) child.stdin.end(input);
-    child.once('exit', (code) => {
-      clearInterval(timer);
-      const seconds = (performance.now() - started) / 1000;
-      resolve({ code, out, err, seconds, rssMb: Math.round(rssKb / 1024), cpu });
-    });
-    child.once('error', reject);
-  });
 }
 
 async function sqliteImport(name, work, csv, schema) {

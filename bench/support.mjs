@@ -89,3 +89,74 @@ export function failWith(prefix) {
     process.exit(1);
   };
 }
+
+/**
+ * Starts the built `gsih serve` on a temp data dir (API on 127.0.0.1, a free port, no UI),
+ * optionally under `node --cpu-prof`. `ready` resolves to the API's base URL once it prints it.
+ */
+export function startServe(gsih, dataDir, { profileDir = null, timeoutMs = 30_000 } = {}) {
+  const node = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const child = spawn(
+    process.execPath,
+    [
+      ...node,
+      gsih,
+      'serve',
+      '--data-dir',
+      dataDir,
+      '--api-host',
+      '127.0.0.1',
+      '--api-port',
+      '0',
+      '--no-ui',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  const ready = new Promise((resolve, reject) => {
+    const onData = (chunk) => {
+      output += chunk;
+      const match = /API: (http:\/\/127\.0\.0\.1:\d+)\//.exec(output);
+      if (match) resolve(match[1]);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`gsih serve exited (${code}): ${output}`)));
+    setTimeout(
+      () => reject(new Error(`gsih serve did not print its API line in ${timeoutMs / 1000} s`)),
+      timeoutMs,
+    ).unref();
+  });
+  return { child, ready };
+}
+
+/** Runs a child to its end, sampling its peak RSS and CPU time from /proc. */
+export function measured(command, argv, { input } = {}) {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(command, argv, { stdio: [input ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    let rssKb = 0;
+    let cpu = null;
+    child.stdout.on('data', (c) => (out += c));
+    child.stderr.on('data', (c) => (err += c));
+    const sample = () => {
+      try {
+        const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+        rssKb = Math.max(rssKb, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
+        cpu = processCpuSeconds(child.pid) ?? cpu;
+      } catch {
+        // The process has just exited: keep the last sample.
+      }
+    };
+    const timer = setInterval(sample, 20);
+    if (input) child.stdin.end(input);
+    child.once('exit', (code) => {
+      clearInterval(timer);
+      const seconds = (performance.now() - started) / 1000;
+      resolve({ code, out, err, seconds, rssMb: Math.round(rssKb / 1024), cpu });
+    });
+    child.once('error', reject);
+  });
+}

@@ -29,7 +29,7 @@
 // does not hold. Plain Node ESM (Node 20 cannot strip types): `gsih` is the build in out/ (run
 // `npm run build` first; `npm run bench:webhooks` does).
 
-import { fork, spawn } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -37,7 +37,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { failWith, printProfile, processCpuSeconds, run, stop } from './support.mjs';
+import { failWith, printProfile, processCpuSeconds, run, startServe, stop } from './support.mjs';
 
 const fail = failWith('bench:webhooks');
 
@@ -238,7 +238,7 @@ async function durable(Database, receiver, label, urls, perEndpoint, options) {
   await receiver.call('reset');
   const profileDir = options.profile ? join(options.work, `profile-${options.name}`) : null;
   const started = performance.now();
-  const serve = startServe(dataDir, profileDir, options.timeoutMs);
+  const serve = startServe(GSIH, dataDir, { profileDir, timeoutMs: options.timeoutMs });
   options.children.push(serve.child);
   const cpuBefore = processCpuSeconds(serve.child.pid);
   try {
@@ -444,41 +444,6 @@ async function startReceiver(origins) {
       });
     },
   };
-}
-
-function startServe(dataDir, profileDir, timeoutMs) {
-  const node = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const child = spawn(
-    process.execPath,
-    [
-      ...node,
-      GSIH,
-      'serve',
-      '--data-dir',
-      dataDir,
-      '--api-host',
-      '127.0.0.1',
-      '--api-port',
-      '0',
-      '--no-ui',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let output = '';
-  const ready = new Promise((resolve, reject) => {
-    const onData = (chunk) => {
-      output += chunk;
-      if (/API: http:\/\/127\.0\.0\.1:\d+\//.test(output)) resolve();
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`gsih serve exited (${code}): ${output}`)));
-    setTimeout(
-      () => reject(new Error(`gsih serve did not print its API line in ${timeoutMs / 1000} s`)),
-      timeoutMs,
-    ).unref();
-  });
-  return { child, ready };
 }
 
 /** utime + stime of a process from /proc (Linux); null elsewhere. */
