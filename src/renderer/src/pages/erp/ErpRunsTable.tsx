@@ -1,15 +1,5 @@
 import { Fragment, useState } from 'react';
-import {
-  Alert,
-  Button,
-  Group,
-  Paper,
-  SegmentedControl,
-  Stack,
-  Table,
-  Text,
-  Title,
-} from '@mantine/core';
+import { Alert, Button, Group, SegmentedControl, Stack, Table, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import {
@@ -23,6 +13,7 @@ import { useErrorMessage } from '../../api/errorMessage';
 import { useHandlerMutation, useHandlerQuery } from '../../api/handlerQueries';
 import { ExpandableRow } from '../../components/ExpandableRow';
 import { QueryStates } from '../../components/QueryStates';
+import { Section } from '../../components/Section';
 import { TablePager } from '../../components/TablePager';
 import { AlertIcon, ListIcon, RefreshIcon, SyncIcon } from '../../components/icons';
 import { usePaging } from '../../components/usePaging';
@@ -50,15 +41,7 @@ export function ErpRunsTable() {
   );
 
   return (
-    <Paper withBorder radius="md" p="md" component="section" aria-labelledby="erp-runs">
-      <Stack gap={2} mb="md">
-        <Title order={3} size="h4" id="erp-runs">
-          {t('erp.runs.title')}
-        </Title>
-        <Text size="sm" c="dimmed">
-          {t('erp.runs.help')}
-        </Text>
-      </Stack>
+    <Section title={t('erp.runs.title')} description={t('erp.runs.help')} padding="md">
       <QueryStates
         query={runs}
         empty={{
@@ -156,7 +139,7 @@ export function ErpRunsTable() {
           </>
         )}
       </QueryStates>
-    </Paper>
+    </Section>
   );
 }
 

@@ -1,10 +1,11 @@
 import { Fragment, useState } from 'react';
-import { Alert, Badge, Button, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Group, Stack, Table, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { ImportSummary } from '../../../../shared/imports';
 import { useHandlerQuery } from '../../api/handlerQueries';
 import { ExpandableRow } from '../../components/ExpandableRow';
 import { QueryStates } from '../../components/QueryStates';
+import { Section } from '../../components/Section';
 import { TablePager } from '../../components/TablePager';
 import { AlertIcon, DownloadIcon, ListIcon } from '../../components/icons';
 import { usePaging } from '../../components/usePaging';
@@ -31,15 +32,11 @@ export function ImportHistory() {
   );
 
   return (
-    <Paper withBorder radius="md" p="md" component="section" aria-labelledby="import-history">
-      <Stack gap={2} mb="md">
-        <Title order={3} size="h4" id="import-history">
-          {t('imports.history.title')}
-        </Title>
-        <Text size="sm" c="dimmed">
-          {t('imports.history.help')}
-        </Text>
-      </Stack>
+    <Section
+      title={t('imports.history.title')}
+      description={t('imports.history.help')}
+      padding="md"
+    >
       <QueryStates
         query={history}
         empty={{
@@ -148,7 +145,7 @@ export function ImportHistory() {
           </>
         )}
       </QueryStates>
-    </Paper>
+    </Section>
   );
 }
 

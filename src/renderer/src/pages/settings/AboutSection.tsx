@@ -2,7 +2,7 @@ import { Code, Group, Loader, SimpleGrid, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { useHandlerQuery } from '../../api/handlerQueries';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { SettingsSection } from './SettingsSection';
+import { Section } from '../../components/Section';
 
 /** Where the data lives and which build is running: read-only, for support calls. */
 export function AboutSection() {
@@ -10,7 +10,7 @@ export function AboutSection() {
   const info = useHandlerQuery('app/info', {});
 
   return (
-    <SettingsSection title={t('settings.about.title')} description={t('settings.about.help')}>
+    <Section title={t('settings.about.title')} description={t('settings.about.help')}>
       {info.isError && <ErrorAlert error={info.error} onRetry={() => info.refetch()} />}
       {info.isPending && <Loader size="sm" aria-label={t('common.loading')} />}
       {info.data && (
@@ -39,7 +39,7 @@ export function AboutSection() {
           </SimpleGrid>
         </Stack>
       )}
-    </SettingsSection>
+    </Section>
   );
 }
 

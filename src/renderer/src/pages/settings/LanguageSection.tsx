@@ -5,7 +5,7 @@ import type { Language } from '../../../../shared/settings';
 import { useErrorMessage } from '../../api/errorMessage';
 import { useHandlerMutation } from '../../api/handlerQueries';
 import { applyLanguage } from '../../i18n';
-import { SettingsSection } from './SettingsSection';
+import { Section } from '../../components/Section';
 
 // Language names are written in their own language, so anyone can find theirs.
 const LANGUAGE_OPTIONS: { value: Language; label: string }[] = [
@@ -38,7 +38,7 @@ export function LanguageSection({ language }: { language: Language }) {
   };
 
   return (
-    <SettingsSection title={t('settings.language.title')} description={t('settings.language.help')}>
+    <Section title={t('settings.language.title')} description={t('settings.language.help')}>
       <Select
         label={t('settings.language.label')}
         data={LANGUAGE_OPTIONS}
@@ -48,6 +48,6 @@ export function LanguageSection({ language }: { language: Language }) {
         disabled={update.isPending}
         w={260}
       />
-    </SettingsSection>
+    </Section>
   );
 }

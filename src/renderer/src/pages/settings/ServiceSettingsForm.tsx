@@ -17,7 +17,7 @@ import { useHandlerMutation } from '../../api/handlerQueries';
 import { ApiStatusPanel } from '../../components/ApiStatusPanel';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import type { NumberFieldValue } from '../../forms';
-import { SettingsSection } from './SettingsSection';
+import { Section } from '../../components/Section';
 
 const FORM_FIELDS = ['apiHost', 'apiPort', 'logRetentionDays', 'logRetentionMaxRows'] as const;
 
@@ -57,7 +57,7 @@ export function ServiceSettingsForm({ settings }: { settings: Settings }) {
   return (
     <form onSubmit={submit} noValidate>
       <Stack gap="lg">
-        <SettingsSection title={t('settings.api.title')} description={t('settings.api.help')}>
+        <Section title={t('settings.api.title')} description={t('settings.api.help')}>
           <ApiStatusPanel withState />
           <Divider my="md" />
           <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md">
@@ -79,9 +79,9 @@ export function ServiceSettingsForm({ settings }: { settings: Settings }) {
               thousandSeparator={false}
             />
           </SimpleGrid>
-        </SettingsSection>
+        </Section>
 
-        <SettingsSection title={t('settings.logs.title')} description={t('settings.logs.help')}>
+        <Section title={t('settings.logs.title')} description={t('settings.logs.help')}>
           <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md">
             <NumberInput
               label={t('settings.logs.days')}
@@ -104,7 +104,7 @@ export function ServiceSettingsForm({ settings }: { settings: Settings }) {
               decimalSeparator={i18n.language === 'es' ? ',' : '.'}
             />
           </SimpleGrid>
-        </SettingsSection>
+        </Section>
 
         {unplacedError && <ErrorAlert error={unplacedError} title={t('errors.saveFailed')} />}
         <Group justify="flex-end" gap="md">
