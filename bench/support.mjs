@@ -1,7 +1,7 @@
 // Helpers shared by the benchmarks: child processes, their CPU time and their CPU profiles.
 
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
 /** CPU seconds (user + system) a process has used so far, from /proc; null elsewhere. */
@@ -44,6 +44,7 @@ export function printProfile(
 ) {
   const file = existsSync(dir) && readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
   if (!file) return console.log(`(no CPU profile was written for ${title})`);
+  if (process.env.BENCH_PROFILE_KEEP) copyFileSync(join(dir, file), process.env.BENCH_PROFILE_KEEP);
   const profile = JSON.parse(readFileSync(join(dir, file), 'utf8'));
   const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
   const self = new Map();

@@ -31,11 +31,22 @@ export function readChangeCounter(db: Db): number {
  * that reads first and then writes fails at once with SQLITE_BUSY if one of them commits in
  * between, while an immediate one waits for the lock under busy_timeout like any single
  * statement.
+ *
+ * `dataChange: false` is for bookkeeping that neither the API's cached answers nor other
+ * processes' windows show (the webhook queue's leases and attempts): it leaves the counter alone,
+ * so it neither costs a row write per commit nor empties every cache several times a second.
  */
 export function writeTransaction<F extends (...args: never[]) => unknown>(
   db: Db,
   fn: F,
+  { dataChange = true }: { dataChange?: boolean } = {},
 ): (...args: Parameters<F>) => ReturnType<F> {
+  if (!dataChange) {
+    const bare = db.transaction(fn).immediate as unknown as (
+      ...args: Parameters<F>
+    ) => ReturnType<F>;
+    return (...args) => bare(...args);
+  }
   const read = db.prepare('SELECT n FROM data_changes WHERE id = 1').pluck();
   const bump = db.prepare('UPDATE data_changes SET n = ? WHERE id = 1');
   const withBump = ((...args: Parameters<F>) => {

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { Agent, request, type Dispatcher } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import type { Db } from '../db/open';
 import { ifWriteLockFree, LOCKED, writeTransaction } from '../db/transaction';
 import type { Clock } from '../clock';
@@ -8,6 +8,7 @@ import type { IntegrationLog } from '../logs/integration-log';
 import type { Logger } from '../logger';
 import { redactText } from '../logs/redact';
 import { isProcessAlive } from '../process-alive';
+import { post } from './post';
 import { signatureHeaders } from './signing';
 import { nextDelay, parseRetryAfter } from './schedule';
 
@@ -35,18 +36,22 @@ export interface DispatcherOptions {
 /** Endpoints with due work read per query while claiming. */
 const CLAIM_PAGE = 64;
 
-interface Claimed {
+interface Delivery {
   id: number;
   webhook_id: number;
   evento_id: string;
   evento: string;
   cuerpo: string;
   intentos: number;
+}
+
+interface Claimed extends Delivery {
   url: string;
   nombre: string;
   secreto: string;
   secreto_anterior: string | null;
   secreto_anterior_hasta: string | null;
+  fallos_consecutivos: number;
   fallando_desde: string | null;
 }
 
@@ -108,11 +113,9 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
     WHERE w.activo = 1 AND w.id > @after AND EXISTS (SELECT 1 FROM webhook_deliveries d
       WHERE d.webhook_id = w.id AND d.estado = 'PENDIENTE' AND d.proximo_intento <= @now)
     ORDER BY w.id LIMIT @page`);
-  const isActive = db.prepare('SELECT 1 FROM webhooks WHERE id = ? AND activo = 1').pluck();
   const busyOf = db
     .prepare(
-      // `+lease_hasta`: through the endpoint's queue index, not every lease in flight.
-      `SELECT count(*) FROM webhook_deliveries WHERE webhook_id = ? AND estado = 'EN_CURSO' AND +lease_hasta > ?`,
+      `SELECT count(*) FROM webhook_deliveries WHERE webhook_id = ? AND estado = 'EN_CURSO' AND lease_hasta > ?`,
     )
     .pluck();
   const dueOf = db.prepare(`SELECT id FROM webhook_deliveries
@@ -120,6 +123,15 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
   // The same with a literal LIMIT 1: with a bound LIMIT, SQLite plans it several times slower.
   const nextDueOf = db.prepare(`SELECT id FROM webhook_deliveries
     WHERE webhook_id = ? AND estado = 'PENDIENTE' AND proximo_intento <= ? ORDER BY proximo_intento LIMIT 1`);
+  // (An UPDATE … RETURNING that finds, takes and reads the row in one statement measured twice as
+  // slow as the three: it copies the whole row, body included, more than once.)
+  const loadDelivery = db.prepare(
+    'SELECT id, webhook_id, evento_id, evento, cuerpo, intentos FROM webhook_deliveries WHERE id = ?',
+  );
+  // What a delivery needs of its endpoint, read again for every row: a rotation, a new URL or a
+  // disable made meanwhile applies to the next attempt.
+  const activeEndpoint = db.prepare(`SELECT url, nombre, secreto, secreto_anterior,
+    secreto_anterior_hasta, fallos_consecutivos, fallando_desde FROM webhooks WHERE id = ? AND activo = 1`);
   const take =
     db.prepare(`UPDATE webhook_deliveries SET estado = 'EN_CURSO', lease_hasta = ?, lease_owner = ?
     WHERE id = ? AND estado = 'PENDIENTE'`);
@@ -140,8 +152,12 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
     db.prepare(`UPDATE webhook_deliveries SET estado = 'PENDIENTE', lease_hasta = NULL,
     lease_owner = NULL WHERE estado = 'EN_CURSO' AND lease_owner = ?`);
 
+  // The queue's leases and attempts are bookkeeping no cached API answer shows: not a data change.
+  const queueTransaction = <F extends (...args: never[]) => unknown>(fn: F) =>
+    writeTransaction(db, fn, { dataChange: false });
+
   let cursor = 0;
-  const claim = writeTransaction(db, (now: Date, limit: number): number[] => {
+  const claim = queueTransaction((now: Date, limit: number): number[] => {
     const iso = now.toISOString();
     const lease = new Date(now.getTime() + leaseMs).toISOString();
     expireLeases.run(iso);
@@ -195,9 +211,9 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
   }
   const load =
     db.prepare(`SELECT d.id, d.webhook_id, d.evento_id, d.evento, d.cuerpo, d.intentos, w.url, w.nombre,
-    w.secreto, w.secreto_anterior, w.secreto_anterior_hasta, w.fallando_desde
+    w.secreto, w.secreto_anterior, w.secreto_anterior_hasta, w.fallos_consecutivos, w.fallando_desde
     FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id WHERE d.id = ?`);
-  const claimRows = writeTransaction(db, (now: Date, limit: number): Claimed[] =>
+  const claimRows = queueTransaction((now: Date, limit: number): Claimed[] =>
     claim(now, limit).map((id) => load.get(id) as Claimed),
   );
   const insertAttempt =
@@ -241,35 +257,29 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
         row.cuerpo,
       ),
     };
-    const started = performance.now();
-    try {
-      const response = await request(row.url, {
-        method: 'POST',
-        headers,
-        body: row.cuerpo,
-        dispatcher: http,
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      const body = await readPreview(response.body);
-      return {
-        status: response.statusCode,
-        body,
-        error: null,
-        retryAfterMs:
-          response.statusCode === 429 || response.statusCode === 503
-            ? parseRetryAfter(response.headers['retry-after'], clock.now())
-            : null,
-        durationMs: Math.round(performance.now() - started),
-      };
-    } catch (error) {
+    const answer = await post(http, row.url, headers, row.cuerpo, {
+      timeoutMs,
+      previewBytes: RESPONSE_PREVIEW_BYTES,
+    });
+    if (answer.error !== null) {
       return {
         status: null,
         body: null,
-        error: describe(error, timeoutMs),
+        error: describe(answer.error, timeoutMs),
         retryAfterMs: null,
-        durationMs: Math.round(performance.now() - started),
+        durationMs: answer.durationMs,
       };
     }
+    return {
+      status: answer.status,
+      body: answer.body,
+      error: null,
+      retryAfterMs:
+        answer.status === 429 || answer.status === 503
+          ? parseRetryAfter(answer.headers['retry-after'], clock.now())
+          : null,
+      durationMs: answer.durationMs,
+    };
   }
 
   /**
@@ -308,7 +318,7 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
       error,
     );
     if (ok) {
-      healthy.run(row.webhook_id);
+      if (row.fallos_consecutivos !== 0 || row.fallando_desde !== null) healthy.run(row.webhook_id);
       // The same endpoint's next due row is claimed in this same transaction.
       return { lost: false, disabled: null, next: continuation(now, row.webhook_id) };
     }
@@ -328,17 +338,19 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
   function continuation(now: Date, webhookId: number): Claimed | undefined {
     // The slot this endpoint just freed is taken again, so its in-flight count cannot grow: only
     // whether it is still active and its oldest due row are needed.
-    if (stopped || !isActive.get(webhookId)) return undefined;
+    if (stopped) return undefined;
+    const endpoint = activeEndpoint.get(webhookId) as Omit<Claimed, keyof Delivery> | undefined;
+    if (!endpoint) return undefined;
     const due = nextDueOf.get(webhookId, now.toISOString()) as { id: number } | undefined;
     if (!due) return undefined;
     const lease = new Date(now.getTime() + leaseMs).toISOString();
     if (take.run(lease, owner, due.id).changes !== 1) return undefined;
-    return load.get(due.id) as Claimed;
+    return { ...(loadDelivery.get(due.id) as Delivery), ...endpoint };
   }
 
   // Attempts that finished are recorded together, in one transaction per turn of the event loop:
   // a commit costs more than a delivery's own work, and at 64 in flight many finish per turn.
-  const recordAll = writeTransaction(db, (batch: Finished[]): Recorded[] =>
+  const recordAll = queueTransaction((batch: Finished[]): Recorded[] =>
     batch.map(({ row, outcome }) => recordOne(row, outcome)),
   );
   let finished: Finished[] = [];
@@ -502,22 +514,6 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
       if (!options.dispatcher && !(http as Agent).closed) await (http as Agent).close();
     },
   };
-}
-
-async function readPreview(
-  body: AsyncIterable<Buffer> & { destroy?: () => void },
-): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    chunks.push(chunk);
-    size += chunk.length;
-    if (size >= RESPONSE_PREVIEW_BYTES) {
-      body.destroy?.();
-      break;
-    }
-  }
-  return redactText(Buffer.concat(chunks).subarray(0, RESPONSE_PREVIEW_BYTES).toString('utf8'));
 }
 
 function describe(error: unknown, timeoutMs: number): string {

@@ -50,9 +50,15 @@ export function createWebhookService({
 }) {
   const stmt = {
     byId: db.prepare('SELECT * FROM webhooks WHERE id = ?'),
-    counts: db.prepare(
-      `SELECT estado, count(*) AS n FROM webhook_deliveries WHERE webhook_id = ? GROUP BY estado`,
-    ),
+    // Per endpoint (a JSON array of ids): all its deliveries, and those in each state that has
+    // its own partial index (migration 0009); the rest were delivered. Grouping by estado would
+    // read every row of a long history.
+    counts: db.prepare(`SELECT w.id AS webhook_id,
+      (SELECT count(*) FROM webhook_deliveries d WHERE d.webhook_id = w.id) AS total,
+      (SELECT count(*) FROM webhook_deliveries d WHERE d.webhook_id = w.id AND d.estado = 'PENDIENTE') AS PENDIENTE,
+      (SELECT count(*) FROM webhook_deliveries d WHERE d.webhook_id = w.id AND d.estado = 'EN_CURSO') AS EN_CURSO,
+      (SELECT count(*) FROM webhook_deliveries d WHERE d.webhook_id = w.id AND d.estado = 'FALLIDO') AS FALLIDO
+      FROM webhooks w WHERE w.id IN (SELECT value FROM json_each(?))`),
     insert:
       db.prepare(`INSERT INTO webhooks (nombre, url, eventos, secreto, fecha_creacion, fecha_actualizacion)
       VALUES (@nombre, @url, @eventos, @secreto, @now, @now)`),
@@ -71,14 +77,27 @@ export function createWebhookService({
       lease_hasta = NULL, lease_owner = NULL WHERE id = ? AND estado IN ('ENTREGADO', 'FALLIDO')`),
   };
 
-  type Count = { estado: DeliveryState; n: number };
-  /** `counts`: the endpoint's deliveries by state, when the caller already read them. */
-  const toWebhook = (row: WebhookRow, counts = stmt.counts.all(row.id) as Count[]): Webhook => {
-    const entregas = Object.fromEntries(DELIVERY_STATES.map((s) => [s, 0])) as Record<
-      DeliveryState,
-      number
-    >;
-    for (const { estado, n } of counts) entregas[estado] = n;
+  type Counts = Record<Exclude<DeliveryState, 'ENTREGADO'>, number> & {
+    webhook_id: number;
+    total: number;
+  };
+  const countsOf = (ids: number[]): Map<number, Record<DeliveryState, number>> =>
+    new Map(
+      (stmt.counts.all(JSON.stringify(ids)) as Counts[]).map((c) => [
+        c.webhook_id,
+        {
+          PENDIENTE: c.PENDIENTE,
+          EN_CURSO: c.EN_CURSO,
+          ENTREGADO: c.total - c.PENDIENTE - c.EN_CURSO - c.FALLIDO,
+          FALLIDO: c.FALLIDO,
+        },
+      ]),
+    );
+  /** `entregas`: the endpoint's deliveries by state, when the caller already read them. */
+  const toWebhook = (
+    row: WebhookRow,
+    entregas = countsOf([row.id]).get(row.id)!,
+  ): Webhook => {
     const rotating =
       row.secreto_anterior_hasta !== null && row.secreto_anterior_hasta > clock.now().toISOString();
     return {
@@ -153,18 +172,8 @@ export function createWebhookService({
       const rows = db
         .prepare('SELECT * FROM webhooks ORDER BY id LIMIT ? OFFSET ?')
         .all(page_size, (page - 1) * page_size) as WebhookRow[];
-      // The page's delivery counts in one grouped read, not one query per endpoint.
-      const counts = new Map<number, Count[]>(rows.map((r) => [r.id, []]));
-      if (rows.length > 0) {
-        const grouped = db
-          .prepare(
-            `SELECT webhook_id, estado, count(*) AS n FROM webhook_deliveries
-            WHERE webhook_id IN (${rows.map(() => '?').join(',')}) GROUP BY webhook_id, estado`,
-          )
-          .all(...rows.map((r) => r.id)) as Array<Count & { webhook_id: number }>;
-        for (const { webhook_id, estado, n } of grouped)
-          counts.get(webhook_id)?.push({ estado, n });
-      }
+      // The page's delivery counts in one read, not one query per endpoint.
+      const counts = countsOf(rows.map((r) => r.id));
       return { items: rows.map((r) => toWebhook(r, counts.get(r.id))), total, page, page_size };
     },
 
@@ -272,8 +281,11 @@ export function createWebhookService({
         params.webhook = filter.webhook;
       }
       if (filter.estado) {
-        where.push('estado = @estado');
-        params.estado = filter.estado;
+        if (!DELIVERY_STATES.includes(filter.estado))
+          throw new AppError('VALIDATION', `Estado de entrega desconocido: ${filter.estado}`);
+        // A literal, not a parameter: SQLite only picks a state's partial index (migration 0009)
+        // when the query names the state.
+        where.push(`estado = '${filter.estado}'`);
       }
       const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
       const total = (
