@@ -871,6 +871,65 @@ describe('concurrency and leases', () => {
     expect(receiver.requests.map((r) => header(r, 'webhook-id'))).toEqual([d.evento_id]);
     expect(delivery(core, d.id)).toMatchObject({ estado: 'ENTREGADO', intentos: 1 });
   });
+
+  it('rows claimed ahead behind an answer that outlived their lease are not sent: whoever took them over sends them once', async () => {
+    const ctx = await setup({
+      webhookOptions: { timeoutMs: 600, leaseMs: 10_000, perEndpoint: 1 },
+    });
+    const { core, receiver, clock } = ctx;
+    const hook = addHook(ctx, 'h');
+    const a = article(core, 'A');
+    for (let i = 0; i < 6; i++) createMovement(core, a.id);
+    // A quick 2xx makes the slot claim the endpoint's next rows ahead; the next answer hangs.
+    receiver.queue({ kind: 'status', status: 204 }, { kind: 'hang' });
+    const stalled = core.dispatcher.runOnce();
+    await vi.waitFor(() => expect(receiver.requests).toHaveLength(2));
+    const heldAhead = rows(core, hook.id).filter(
+      (r) => r.estado === 'EN_CURSO' && r.lease_owner === core.dispatcher.owner,
+    );
+    expect(heldAhead.length).toBeGreaterThan(1);
+    // While it hangs, the leases run out and another dispatcher delivers what was held ahead.
+    clock.advance(10_000);
+    const other = await makeTestCore({ dataDir: core.dataDir, clock });
+    cleanups.push(() => other.cleanup());
+    expect(await other.dispatcher.runOnce()).toBe(heldAhead.length);
+    await stalled;
+    // The hung one was sent twice (it was on the wire when its lease ran out); the rows held
+    // behind it only by the dispatcher that took them over.
+    const hung = header(receiver.requests[1]!, 'webhook-id');
+    const times = new Map<string, number>();
+    for (const r of receiver.requests)
+      times.set(header(r, 'webhook-id'), (times.get(header(r, 'webhook-id')) ?? 0) + 1);
+    expect(times.size).toBe(6);
+    expect([...times].filter(([id, n]) => n !== (id === hung ? 2 : 1))).toEqual([]);
+    expect(rows(core, hook.id).filter((r) => r.estado === 'ENTREGADO')).toHaveLength(6);
+  });
+
+  it('stopping hands back the rows claimed ahead: the next dispatcher sends them at once', async () => {
+    const ctx = await setup({ webhookOptions: { leaseMs: 60_000 } });
+    const { core, receiver } = ctx;
+    const hook = addHook(ctx, 'h');
+    const a = article(core, 'A');
+    for (let i = 0; i < 30; i++) createMovement(core, a.id);
+    receiver.mode = { kind: 'delay', ms: 30 };
+    core.dispatcher.start();
+    await vi.waitFor(() => expect(receiver.requests.length).toBeGreaterThanOrEqual(6));
+    await core.dispatcher.stop();
+    const states = rows(core, hook.id);
+    // Nothing stays leased to a stopped dispatcher: sent and recorded, or back in the queue.
+    expect(states.filter((r) => r.estado === 'EN_CURSO')).toEqual([]);
+    const left = states.filter((r) => r.estado === 'PENDIENTE');
+    expect(left.length).toBeGreaterThan(0);
+    expect(left.every((r) => r.intentos === 0 && r.lease_owner === null)).toBe(true);
+    expect(receiver.requests).toHaveLength(30 - left.length);
+    // The same clock instant: no lease has to run out first.
+    const next = await makeTestCore({ dataDir: core.dataDir, clock: ctx.clock });
+    cleanups.push(() => next.cleanup());
+    expect(await next.dispatcher.runOnce()).toBeGreaterThan(0);
+    const sent = receiver.requests.map((r) => header(r, 'webhook-id'));
+    expect(sent).toHaveLength(30);
+    expect(new Set(sent).size).toBe(30);
+  });
 });
 
 describe('outage and resending', () => {

@@ -98,8 +98,10 @@ export function createMonitoring({ db, clock, erp, log }: MonitoringDeps) {
       WHERE fecha >= @desde AND fecha <= @hasta`),
     waiting: db
       // Two counts, each through its state's partial index (an IN would read the whole table).
-      .prepare(`SELECT (SELECT count(*) FROM webhook_deliveries WHERE estado = 'PENDIENTE')
-        + (SELECT count(*) FROM webhook_deliveries WHERE estado = 'EN_CURSO')`)
+      .prepare(
+        `SELECT (SELECT count(*) FROM webhook_deliveries WHERE estado = 'PENDIENTE')
+        + (SELECT count(*) FROM webhook_deliveries WHERE estado = 'EN_CURSO')`,
+      )
       .pluck(),
     runHours: db.prepare(`SELECT substr(fecha_inicio, 1, 13) AS hora, estado, count(*) AS n
       FROM erp_sync_runs

@@ -94,10 +94,7 @@ export function createWebhookService({
       ]),
     );
   /** `entregas`: the endpoint's deliveries by state, when the caller already read them. */
-  const toWebhook = (
-    row: WebhookRow,
-    entregas = countsOf([row.id]).get(row.id)!,
-  ): Webhook => {
+  const toWebhook = (row: WebhookRow, entregas = countsOf([row.id]).get(row.id)!): Webhook => {
     const rotating =
       row.secreto_anterior_hasta !== null && row.secreto_anterior_hasta > clock.now().toISOString();
     return {
