@@ -115,7 +115,7 @@ function buildServices(
   clock: Clock,
   logger: Logger,
   emit: ReturnType<typeof createEventBus>['emit'],
-  onWebhookConfigured: () => void,
+  onWebhookConfigured: (id: number) => void,
   logThread: { file: string; nativeBinding?: string | undefined },
 ) {
   const webhooks = createWebhookService({
@@ -123,8 +123,9 @@ function buildServices(
     clock,
     onChange: (id) => {
       emit('webhooks/changed', { id });
-      // A new endpoint, a test ping or a resend may have made something due now.
-      onWebhookConfigured();
+      // A new endpoint, a test ping or a resend may have made something due now; a changed
+      // endpoint's rows claimed ahead must not go out with its old settings.
+      onWebhookConfigured(id);
     },
   });
   const outbox = createOutbox(db, (event, now) => webhooks.enqueue(event, now));
@@ -170,8 +171,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
 
   const bus = createEventBus((error) => logger.error('push listener failed', error));
   // Bound once the dispatcher exists, below: the services are built first.
-  let wakeDispatcher = () => {};
-  const base = buildServices(db, clock, logger, bus.emit, () => wakeDispatcher(), {
+  let wakeDispatcher = (_changedWebhook?: number) => {};
+  const base = buildServices(db, clock, logger, bus.emit, (id) => wakeDispatcher(id), {
     file: databaseFile,
     nativeBinding: options.nativeBinding,
   });
@@ -248,7 +249,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...options.webhookOptions,
   });
   let dispatching = false;
-  wakeDispatcher = () => {
+  wakeDispatcher = (changedWebhook) => {
+    if (changedWebhook !== undefined) dispatcher.endpointChanged(changedWebhook);
     if (dispatching) dispatcher.wake();
   };
   bus.subscribe((message) => {

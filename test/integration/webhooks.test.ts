@@ -905,6 +905,28 @@ describe('concurrency and leases', () => {
     expect(rows(core, hook.id).filter((r) => r.estado === 'ENTREGADO')).toHaveLength(6);
   });
 
+  it('disabling an endpoint stops its rows claimed ahead: only the attempt on the wire finishes', async () => {
+    const ctx = await setup({ webhookOptions: { perEndpoint: 1 } });
+    const { core, receiver } = ctx;
+    const hook = addHook(ctx, 'h');
+    const a = article(core, 'A');
+    for (let i = 0; i < 20; i++) createMovement(core, a.id);
+    receiver.mode = { kind: 'delay', ms: 40 };
+    const run = core.dispatcher.runOnce();
+    await vi.waitFor(() => expect(receiver.requests.length).toBeGreaterThanOrEqual(3));
+    expect(
+      rows(core, hook.id).filter((r) => r.estado === 'EN_CURSO').length,
+      'rows are held ahead',
+    ).toBeGreaterThan(1);
+    core.services.webhooks.update(hook.id, { activo: false });
+    const sentWhenDisabled = receiver.requests.length + receiver.inFlight;
+    await run;
+    expect(receiver.requests.length).toBeLessThanOrEqual(sentWhenDisabled);
+    const left = rows(core, hook.id).filter((r) => r.estado !== 'ENTREGADO');
+    expect(left.length).toBe(20 - receiver.requests.length);
+    expect(left.every((r) => r.estado === 'PENDIENTE' && r.intentos === 0)).toBe(true);
+  });
+
   it('stopping hands back the rows claimed ahead: the next dispatcher sends them at once', async () => {
     const ctx = await setup({ webhookOptions: { leaseMs: 60_000 } });
     const { core, receiver } = ctx;

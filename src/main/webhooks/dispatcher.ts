@@ -62,6 +62,8 @@ interface Delivery {
 interface Claimed extends Delivery {
   /** When this process's lease on the row ends (ms, by the dispatcher's clock). */
   leaseUntil: number;
+  /** The endpoint's settings version when the row was read (see `endpointChanged`). */
+  version: number;
   url: string;
   nombre: string;
   secreto: string;
@@ -257,7 +259,10 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
     FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id WHERE d.id = ?`);
   const claimRows = queueTransaction((now: Date, limit: number): Claimed[] => {
     const leaseUntil = now.getTime() + leaseMs;
-    return claim(now, limit).map((id) => ({ ...(load.get(id) as Claimed), leaseUntil }));
+    return claim(now, limit).map((id) => {
+      const row = load.get(id) as Claimed;
+      return { ...row, leaseUntil, version: versionOf(row.webhook_id) };
+    });
   });
   const insertAttempt =
     db.prepare(`INSERT INTO webhook_attempts (delivery_id, numero, fecha, status,
@@ -282,6 +287,8 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
 
   const inFlight = new Set<Promise<void>>();
   let attemptsMade = 0;
+  const endpointVersions = new Map<number, number>();
+  const versionOf = (webhookId: number) => endpointVersions.get(webhookId) ?? 0;
   /** Endpoints this process saw fail since their last recorded success. */
   const failing = new Set<number>();
   let timer: NodeJS.Timeout | null = null;
@@ -397,7 +404,7 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
     // grow: only whether it is still active and its oldest due rows are needed.
     if (closing || want === 0) return [];
     const endpoint = activeEndpoint.get(webhookId) as
-      Omit<Claimed, keyof Delivery | 'leaseUntil'> | undefined;
+      Omit<Claimed, keyof Delivery | 'leaseUntil' | 'version'> | undefined;
     if (!endpoint) return [];
     if (endpoint.fallos_consecutivos !== 0 || endpoint.fallando_desde !== null)
       failing.add(webhookId);
@@ -409,10 +416,11 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
     ) as Array<{ id: number }>;
     const leaseUntil = now.getTime() + leaseMs;
     const lease = new Date(leaseUntil).toISOString();
+    const version = versionOf(webhookId);
     const rows: Claimed[] = [];
     for (const { id } of due) {
       if (take.run(lease, owner, id).changes !== 1) continue;
-      rows.push({ ...(loadDelivery.get(id) as Delivery), ...endpoint, leaseUntil });
+      rows.push({ ...(loadDelivery.get(id) as Delivery), ...endpoint, leaseUntil, version });
     }
     return rows;
   }
@@ -526,11 +534,12 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
     let waited = false;
     while (held.length > 0) {
       const row = held[0]!;
-      // Stopping, or a row whose lease would run out mid-attempt (a slow answer ahead of it):
-      // the rows go back to the queue rather than risk another dispatcher sending them too.
+      // Stopping, a row whose lease would run out mid-attempt (a slow answer ahead of it), or an
+      // endpoint edited since its rows were read (disabled, a new URL): the rows go back to the
+      // queue unsent, for the next claim to read again.
       const leaseTooShort =
         waited && clock.now().getTime() + timeoutMs + LEASE_MARGIN_MS > row.leaseUntil;
-      if (closing || leaseTooShort) {
+      if (closing || leaseTooShort || row.version !== versionOf(row.webhook_id)) {
         await release(held.splice(0));
         break;
       }
@@ -638,6 +647,10 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
       wake();
     },
     wake,
+    /** An endpoint was edited in this process: rows of it claimed ahead are read again first. */
+    endpointChanged(webhookId: number) {
+      endpointVersions.set(webhookId, versionOf(webhookId) + 1);
+    },
     async stop() {
       stopped = true;
       closing = true;
