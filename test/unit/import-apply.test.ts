@@ -155,6 +155,12 @@ describe('the import applier', () => {
       .pluck()
       .get(codigo, almacen) as number | undefined) ?? null;
   const events = () => core.db.prepare('SELECT evento FROM events ORDER BY seq').pluck().all();
+  const articleIndexes = () =>
+    core.db
+      .prepare(
+        `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'articles' ORDER BY name`,
+      )
+      .all();
   // The history row an import writes is the one change it may leave when it imports nothing.
   const dataDigest = () => contentDigest(file(), ['imports', 'import_errors']);
 
@@ -389,11 +395,15 @@ describe('the import applier', () => {
 
     it('cancelled while writing, rolls back what the transaction had already written', async () => {
       const before = dataDigest();
-      // Two chunks of the write transaction (they are cut by line): cancel after the first.
+      const schema = articleIndexes();
+      // Two chunks of the write transaction (they are cut by line): cancel after the first. A
+      // load this size into an empty table also drops the indexes to build them at the end.
       let cancel = false;
       const ended = await run(
         {},
-        [articleRecord(2, { codigo: 'F-1' }), articleRecord(60_002, { codigo: 'F-2' })],
+        Array.from({ length: 50_001 }, (_, i) =>
+          articleRecord(i + 2, { codigo: `F-${i}`, referencia_externa: `R-${i}` }),
+        ),
         {
           isCancelled: () => cancel,
           onProgress: (p) => {
@@ -404,6 +414,42 @@ describe('the import applier', () => {
       expect(ended.estado).toBe('CANCELADA');
       expect(dataDigest()).toBe(before);
       expect(core.services.inventory.counts().articulos).toBe(0);
+      expect(articleIndexes()).toEqual(schema);
+    });
+
+    it('a load bigger than the table leaves the same indexes, built again and enforced', async () => {
+      core.services.inventory.createArticle({
+        codigo: 'Z-0',
+        nombre: 'Ya estaba',
+        material: null,
+        diametro: null,
+        unidad: 'unidad',
+        stock_minimo: 0,
+        referencia_externa: 'R-X',
+      });
+      const schema = articleIndexes();
+      const n = 25_000;
+      const ended = await run(
+        {},
+        Array.from({ length: n }, (_, i) => {
+          const k = (i * 7_919) % n;
+          return articleRecord(i + 2, { codigo: `G-${k}`, referencia_externa: `R-${k}` });
+        }),
+      );
+      expect(ended).toMatchObject({ estado: 'COMPLETADA', creados: n });
+      expect(articleIndexes()).toEqual(schema);
+      expect(core.services.inventory.counts().articulos).toBe(n + 1);
+      const plan = core.db
+        .prepare("EXPLAIN QUERY PLAN SELECT id FROM articles WHERE nombre = 'x'")
+        .all() as Array<{ detail: string }>;
+      expect(plan.map((p) => p.detail).join()).toContain('articles_nombre');
+      // The rebuilt unique index on the external reference holds.
+      expect(() =>
+        core.db
+          .prepare("UPDATE articles SET referencia_externa = 'R-1' WHERE codigo = 'G-2'")
+          .run(),
+      ).toThrow(/UNIQUE/);
+      expect(core.db.prepare('PRAGMA integrity_check').pluck().get()).toBe('ok');
     });
 
     it('a file the reader refuses is RECHAZADA with the reader’s reason', async () => {
