@@ -67,6 +67,14 @@ function addHook(
   return hook;
 }
 
+/** An endpoint 'h' with `n` movimiento_creado deliveries waiting for it. */
+function hookWithQueue(ctx: Ctx, n: number) {
+  const hook = addHook(ctx, 'h');
+  const a = article(ctx.core, 'A');
+  for (let i = 0; i < n; i++) createMovement(ctx.core, a.id);
+  return hook;
+}
+
 function article(core: TestCore, codigo: string, stock_minimo = 0) {
   return core.services.inventory.createArticle({
     codigo,
@@ -877,9 +885,7 @@ describe('concurrency and leases', () => {
       webhookOptions: { timeoutMs: 600, leaseMs: 10_000, perEndpoint: 1 },
     });
     const { core, receiver, clock } = ctx;
-    const hook = addHook(ctx, 'h');
-    const a = article(core, 'A');
-    for (let i = 0; i < 6; i++) createMovement(core, a.id);
+    const hook = hookWithQueue(ctx, 6);
     // A quick 2xx makes the slot claim the endpoint's next rows ahead; the next answer hangs.
     receiver.queue({ kind: 'status', status: 204 }, { kind: 'hang' });
     const stalled = core.dispatcher.runOnce();
@@ -908,9 +914,7 @@ describe('concurrency and leases', () => {
   it('disabling an endpoint stops its rows claimed ahead: only the attempt on the wire finishes', async () => {
     const ctx = await setup({ webhookOptions: { perEndpoint: 1 } });
     const { core, receiver } = ctx;
-    const hook = addHook(ctx, 'h');
-    const a = article(core, 'A');
-    for (let i = 0; i < 20; i++) createMovement(core, a.id);
+    const hook = hookWithQueue(ctx, 20);
     receiver.mode = { kind: 'delay', ms: 40 };
     const run = core.dispatcher.runOnce();
     await vi.waitFor(() => expect(receiver.requests.length).toBeGreaterThanOrEqual(3));
@@ -930,9 +934,7 @@ describe('concurrency and leases', () => {
   it('stopping hands back the rows claimed ahead: the next dispatcher sends them at once', async () => {
     const ctx = await setup({ webhookOptions: { leaseMs: 60_000 } });
     const { core, receiver } = ctx;
-    const hook = addHook(ctx, 'h');
-    const a = article(core, 'A');
-    for (let i = 0; i < 30; i++) createMovement(core, a.id);
+    const hook = hookWithQueue(ctx, 30);
     receiver.mode = { kind: 'delay', ms: 30 };
     core.dispatcher.start();
     await vi.waitFor(() => expect(receiver.requests.length).toBeGreaterThanOrEqual(6));
