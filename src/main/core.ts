@@ -14,7 +14,6 @@ import { createInventoryService } from './inventory/service';
 import { createKeyService } from './keys/service';
 import { createWebhookService } from './webhooks/service';
 import { createWebhookDispatcher, type DispatcherOptions } from './webhooks/dispatcher';
-import { buildApiServer } from './api/server';
 import { createIdempotencyStore } from './api/idempotency';
 import { reachableUrls } from './api/addresses';
 import { createResponseCache } from './api/response-cache';
@@ -405,6 +404,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       if (startOptions.api !== false) {
         const host = startOptions.api?.host ?? settings.get().apiHost;
         const port = startOptions.api?.port ?? settings.get().apiPort;
+        // Loaded when the API starts: one-shot commands never serve it.
+        const { buildApiServer } = await import('./api/server');
         api = await buildApiServer({
           ...services,
           clock,

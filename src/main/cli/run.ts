@@ -16,7 +16,7 @@ import { localActor } from '../actor';
 import { createConsoleLogger, type Logger } from '../logger';
 import { readServeLock } from '../serve-lock';
 import { resolveDataDir } from '../settings/paths';
-import { startServer, type RunningServer } from './serve';
+import type { RunningServer } from './serve';
 import {
   delimiterNamed,
   DELIMITER_NAMES,
@@ -185,6 +185,9 @@ async function serve(args: string[], io: CliIo, out: (l: string) => void): Promi
   if (positionals.length) throw new UsageError(`Argumento inesperado: ${positionals[0]}`);
   const logger = io.logger ?? createConsoleLogger(io.stderr);
   const dataDir = resolveDataDir(values['data-dir'], io.env);
+  // Loaded here, not at the top: the UI bridge and the API bring Fastify, which the one-shot
+  // commands (import, status, keys…) do not need at start-up.
+  const { startServer } = await import('./serve');
   const server = await startServer({
     dataDir,
     ui: !values['no-ui'],
