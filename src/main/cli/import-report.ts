@@ -1,5 +1,4 @@
-import type { ImportIssueRecord, ImportSummary } from '../imports/history';
-import type { ImportProgress } from '../imports/service';
+import type { ImportIssue, ImportProgress, ImportSummary } from '../../shared/imports';
 import type { CsvDelimiter, CsvEncoding, NumberFormat } from '../imports/types';
 import { describeDelimiter } from '../imports/read/delimiter';
 import { describeFormat } from '../imports/read/numbers';
@@ -90,7 +89,7 @@ const STATES: Record<ImportSummary['estado'], string> = {
 /** The report as text: what happened, the counts, how the file was read, the problems. */
 export function importReport(
   summary: ImportSummary,
-  issues: ImportIssueRecord[],
+  issues: ImportIssue[],
   shownIssues = 50,
 ): string[] {
   const kind = summary.tipo === 'articulos' ? 'artículos' : 'stock';

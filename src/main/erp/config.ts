@@ -29,24 +29,13 @@ export const DEFAULT_QUERY_PARAMETERS = {
 };
 
 /** A configuration ready to talk to the ERP: everything resolved, the secret open. */
-export interface ErpConnector {
-  url: string;
-  perfil: ErpProfile;
+export interface ErpConnector extends Omit<ErpConfigView, 'autenticacion' | 'fecha_actualizacion'> {
   auth: {
     tipo: ErpAuthKind;
     usuario: string | null;
     nombre: string | null;
     secreto: string | null;
   };
-  rutas: ErpPaths;
-  paginacion: ErpPagination;
-  tamano_pagina: number;
-  mapeo: ErpMapping;
-  parametros: { pagina: string; limite: string; desde: string };
-  cada_segundos: number;
-  activo: boolean;
-  solapamiento_segundos: number;
-  timeout_ms: number;
 }
 
 interface ConfigRow {

@@ -3,6 +3,7 @@ import { writeTransaction } from '../db/transaction';
 import { AppError } from '../../shared/errors';
 import type { Page } from '../../shared/domain';
 import type {
+  ErpEntityCounts,
   ErpEntityResult,
   ErpRun,
   ErpRunKind,
@@ -15,18 +16,29 @@ import type {
 // The runs table: a row is written EN_CURSO when a run starts (so a run cut short by a crash is
 // still there to be closed as FALLIDA) and completed when it ends.
 
-interface RunRow {
+/** A run's counts: the sum of its entities'. */
+export function runTotals(detalle: ErpRun['detalle']): ErpEntityCounts {
+  const totals: ErpEntityCounts = {
+    leidos: 0,
+    creados: 0,
+    actualizados: 0,
+    sin_cambios: 0,
+    fallidos: 0,
+    enviados: 0,
+  };
+  for (const entity of Object.values(detalle)) {
+    for (const key of Object.keys(totals) as Array<keyof ErpEntityCounts>)
+      totals[key] += entity[key];
+  }
+  return totals;
+}
+
+interface RunRow extends ErpEntityCounts {
   id: number;
   tipo: ErpRunKind;
   origen: ErpRunOrigin;
   usuario: string;
   estado: ErpRunState;
-  leidos: number;
-  creados: number;
-  actualizados: number;
-  sin_cambios: number;
-  fallidos: number;
-  enviados: number;
   error: string | null;
   detalle: string;
   fecha_inicio: string;
@@ -103,18 +115,7 @@ export function createRunStore(db: Db) {
     ),
 
     finish(id: number, run: FinishedRun): ErpRun {
-      const totals = {
-        leidos: 0,
-        creados: 0,
-        actualizados: 0,
-        sin_cambios: 0,
-        fallidos: 0,
-        enviados: 0,
-      };
-      for (const entity of Object.values(run.detalle)) {
-        for (const key of Object.keys(totals) as Array<keyof typeof totals>)
-          totals[key] += entity[key];
-      }
+      const totals = runTotals(run.detalle);
       finishTx({
         id,
         estado: run.estado,

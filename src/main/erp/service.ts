@@ -45,7 +45,7 @@ import { createErpLedger } from './ledger';
 import { acquireErpLock, busyMessage, readErpLock, type ErpLock } from './lock';
 import { mapArticle, mapStock } from './mapping';
 import { entityUrl, readPages, type ErpEntity, type ErpPage } from './pages';
-import { createRunStore, INTERRUPTED } from './runs';
+import { createRunStore, INTERRUPTED, runTotals } from './runs';
 import { createErpScheduler, type Timers } from './scheduler';
 import type { SecretBox } from './secret-box';
 
@@ -105,6 +105,14 @@ interface Current {
   controller: AbortController;
   progreso: ErpRunning['progreso'];
   done: Promise<ErpRun>;
+}
+
+/** The run an entity's pull or push belongs to (id null: a dry run, recorded nowhere). */
+interface RunContext {
+  id: number | null;
+  signal?: AbortSignal;
+  dry?: DryRun;
+  onPage?: (n: number, records: number) => void;
 }
 
 interface EntityOutcome {
@@ -271,12 +279,7 @@ export function createErpService(deps: ErpServiceDeps) {
     entity: ErpEntity,
     connector: ErpConnector,
     http: ErpHttp,
-    run: {
-      id: number | null;
-      signal?: AbortSignal;
-      dry?: DryRun;
-      onPage?: (n: number, records: number) => void;
-    },
+    run: RunContext,
   ): Promise<EntityOutcome> {
     const started = performance.now();
     const result = emptyResult();
@@ -339,12 +342,7 @@ export function createErpService(deps: ErpServiceDeps) {
   async function push(
     connector: ErpConnector,
     http: ErpHttp,
-    run: {
-      id: number | null;
-      signal?: AbortSignal;
-      dry?: DryRun;
-      onPage?: (n: number, records: number) => void;
-    },
+    run: RunContext,
   ): Promise<EntityOutcome> {
     const started = performance.now();
     const result = emptyResult();
@@ -411,22 +409,6 @@ export function createErpService(deps: ErpServiceDeps) {
     } catch (error) {
       return failed(result, error, started);
     }
-  }
-
-  function summaryOf(detalle: ErpRun['detalle']) {
-    const totals = {
-      leidos: 0,
-      creados: 0,
-      actualizados: 0,
-      sin_cambios: 0,
-      fallidos: 0,
-      enviados: 0,
-    };
-    for (const entity of Object.values(detalle)) {
-      for (const key of Object.keys(totals) as Array<keyof typeof totals>)
-        totals[key] += entity[key];
-    }
-    return totals;
   }
 
   function stateOf(detalle: ErpRun['detalle']): {
@@ -594,7 +576,7 @@ export function createErpService(deps: ErpServiceDeps) {
           estado,
           error,
           detalle,
-          ...summaryOf(detalle),
+          ...runTotals(detalle),
           fecha_inicio: self.desde,
           fecha_fin: clock.now().toISOString(),
           duracion_ms: Math.round(performance.now() - started),
@@ -684,7 +666,7 @@ export function createErpService(deps: ErpServiceDeps) {
       estado,
       error,
       detalle,
-      ...summaryOf(detalle),
+      ...runTotals(detalle),
       fecha_inicio: desde,
       fecha_fin: clock.now().toISOString(),
       duracion_ms: Math.round(performance.now() - started),

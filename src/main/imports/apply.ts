@@ -16,9 +16,12 @@ import {
   type EndedImport,
   type EndedImportState,
   type ImportCounts,
-  type ImportOptionsRecord,
-  type ImportOrigin,
 } from './history';
+import type {
+  ImportOptions,
+  ImportOrigin,
+  ImportPhase as SharedImportPhase,
+} from '../../shared/imports';
 import { attachStaging, detachStaging } from './staging';
 import { IMPORTS_DIR, rejectedCsvPath } from './files';
 import type {
@@ -64,7 +67,7 @@ export interface ImportJob {
   skipErrors: boolean;
   /** Stock only: add the quantities (ENTRADA) instead of setting the counted stock (AJUSTE). */
   add: boolean;
-  options: ImportOptionsRecord;
+  options: ImportOptions;
   startedAt: Date;
 }
 
@@ -84,7 +87,8 @@ export interface ImportSource {
   unchanged(): boolean;
 }
 
-export type ImportPhase = 'lectura' | 'comprobacion' | 'aplicacion' | 'informe';
+/** The phases the applier goes through ('inicio' is the service's, before the worker runs). */
+export type ImportPhase = Exclude<SharedImportPhase, 'inicio'>;
 
 export interface ApplyProgress {
   fase: ImportPhase;

@@ -3,46 +3,23 @@ import type { Db } from '../db/open';
 import { AppError } from '../../shared/errors';
 import type { Page } from '../../shared/domain';
 import type {
-  CsvDelimiter,
-  CsvDetection,
-  CsvEncoding,
-  ImportField,
-  ImportKind,
-  NumberFormat,
-} from './types';
+  ImportDetection,
+  ImportIssue,
+  ImportOptions,
+  IssueSeverity,
+  ImportOrigin,
+  ImportState,
+  ImportSummary,
+} from '../../shared/imports';
+import type { CsvDetection, ImportKind } from './types';
 
 // The import history: one row per ended import (imports) and the problems found in its rows
 // (import_errors). Field names are the wire's (Spanish): the UI and `gsih import --json` show
 // them as they are.
 
-export type ImportState = 'EN_CURSO' | 'COMPLETADA' | 'RECHAZADA' | 'CANCELADA' | 'FALLIDA';
 export type EndedImportState = Exclude<ImportState, 'EN_CURSO'>;
-export type ImportOrigin = 'ui' | 'cli';
-export type IssueSeverity = 'error' | 'advertencia';
 
-/** What was asked, as stored in `imports.opciones`. */
-export interface ImportOptionsRecord {
-  omitir_errores: boolean;
-  sumar: boolean;
-  codificacion: CsvEncoding | null;
-  delimitador: CsvDelimiter | null;
-  formato_numeros: NumberFormat | null;
-  /** Field → header chosen by hand (null: the field is not imported); null when auto-matched. */
-  columnas: Partial<Record<ImportField, string | null>> | null;
-}
-
-/** What the reader found, as stored in `imports.deteccion`. */
-export interface DetectionRecord {
-  codificacion: CsvEncoding;
-  codificacion_origen: CsvDetection['encodingSource'];
-  bom: boolean;
-  delimitador: CsvDelimiter;
-  delimitador_origen: CsvDetection['delimiterSource'];
-  formato_numeros: Partial<Record<ImportField, NumberFormat>>;
-  formato_numeros_origen: CsvDetection['numberFormatSource'];
-}
-
-export function detectionRecord(detection: CsvDetection): DetectionRecord {
+export function detectionRecord(detection: CsvDetection): ImportDetection {
   return {
     codificacion: detection.encoding,
     codificacion_origen: detection.encodingSource,
@@ -77,35 +54,6 @@ export const EMPTY_COUNTS: ImportCounts = {
   advertencias: 0,
 };
 
-/** One import of the history (or the one running, with estado EN_CURSO). */
-export interface ImportSummary extends ImportCounts {
-  id: number;
-  archivo: string;
-  tipo: ImportKind;
-  origen: ImportOrigin;
-  usuario: string;
-  estado: ImportState;
-  simulacion: boolean;
-  opciones: ImportOptionsRecord;
-  deteccion: DetectionRecord | null;
-  bytes: number | null;
-  duracion_ms: number | null;
-  /** Why the whole import failed or was refused (a file that cannot be read, say); row problems are in the issues. */
-  error: string | null;
-  /** Absolute path of the rejected-rows report (the file's own delimiter and encoding), if any. */
-  rechazadas_csv: string | null;
-  fecha_inicio: string;
-  fecha_fin: string | null;
-}
-
-export interface ImportIssueRecord {
-  linea: number;
-  /** The column's header as written in the file; null for a whole-row problem. */
-  columna: string | null;
-  mensaje: string;
-  severidad: IssueSeverity;
-}
-
 /** import_errors keeps this many problems per import; the rejected-rows report has every row. */
 export const MAX_STORED_ISSUES = 10_000;
 
@@ -118,8 +66,8 @@ export interface EndedImport extends ImportCounts {
   usuario: string;
   estado: EndedImportState;
   simulacion: boolean;
-  opciones: ImportOptionsRecord;
-  deteccion: DetectionRecord | null;
+  opciones: ImportOptions;
+  deteccion: ImportDetection | null;
   bytes: number | null;
   duracion_ms: number;
   error: string | null;
@@ -169,8 +117,8 @@ export function createImportHistory(db: Db, dataDir: string) {
     usuario: row.usuario,
     estado: row.estado,
     simulacion: row.simulacion === 1,
-    opciones: JSON.parse(row.opciones) as ImportOptionsRecord,
-    deteccion: row.deteccion === null ? null : (JSON.parse(row.deteccion) as DetectionRecord),
+    opciones: JSON.parse(row.opciones) as ImportOptions,
+    deteccion: row.deteccion === null ? null : (JSON.parse(row.deteccion) as ImportDetection),
     bytes: row.bytes,
     total: row.total,
     creados: row.creados,
@@ -240,7 +188,7 @@ export function createImportHistory(db: Db, dataDir: string) {
     issues(
       id: number,
       filter: { severidad?: IssueSeverity | undefined; page: number; page_size: number },
-    ): Page<ImportIssueRecord> {
+    ): Page<ImportIssue> {
       if (!stmt.byId.get(id)) throw new AppError('NOT_FOUND', `No existe la importación ${id}`);
       const where = `WHERE import_id = @id${filter.severidad ? ' AND severidad = @severidad' : ''}`;
       const params = { id, ...(filter.severidad ? { severidad: filter.severidad } : {}) };
@@ -257,7 +205,7 @@ export function createImportHistory(db: Db, dataDir: string) {
           ...params,
           limit: filter.page_size,
           offset: (filter.page - 1) * filter.page_size,
-        }) as ImportIssueRecord[];
+        }) as ImportIssue[];
       return { items, total, page: filter.page, page_size: filter.page_size };
     },
   };

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { AppError } from '../../shared/errors';
 import { acquireRunLock, readRunLock, type RunLock } from '../run-lock';
 import type { ImportKind } from './types';
-import type { ImportOrigin } from './history';
+import type { ImportOrigin } from '../../shared/imports';
 import { IMPORTS_DIR, LOCK_PATH } from './files';
 
 // One import at a time per data directory, whichever process runs it (the desktop app,

@@ -8,18 +8,17 @@ import type { Logger } from '../logger';
 import type { IntegrationLog } from '../logs/integration-log';
 import { AppError } from '../../shared/errors';
 import type { Page } from '../../shared/domain';
-import type { ImportPhase } from './apply';
+import type {
+  ImportIssue,
+  ImportOptions,
+  ImportOrigin,
+  ImportProgress,
+  ImportSummary,
+  IssueSeverity,
+  RunningImport,
+} from '../../shared/imports';
 import { stagingPath } from './files';
-import {
-  createImportHistory,
-  EMPTY_COUNTS,
-  type EndedImport,
-  type ImportIssueRecord,
-  type ImportOptionsRecord,
-  type ImportOrigin,
-  type ImportSummary,
-  type IssueSeverity,
-} from './history';
+import { createImportHistory, EMPTY_COUNTS, type EndedImport } from './history';
 import { acquireImportLock, readImportLock, removeLeftovers, type ImportLockInfo } from './lock';
 import { previewCsv } from './read';
 import type { CsvPreview, ImportKind, ReadOptions } from './types';
@@ -44,33 +43,6 @@ export interface ImportRequest {
   origen: ImportOrigin;
   /** Who: 'ui:maria', 'cli:almacen' (the actor of the request). */
   usuario: string;
-}
-
-export interface ImportProgress {
-  id: number;
-  fase: 'inicio' | ImportPhase;
-  /** Records read (lectura) or applied (aplicacion). */
-  filas: number;
-  total_filas: number | null;
-  bytes: number;
-  bytes_totales: number;
-  /** In the current phase. */
-  filas_por_segundo: number;
-  transcurrido_ms: number;
-}
-
-/** The import running now in this data directory, possibly in another process. */
-export interface RunningImport {
-  id: number | null;
-  archivo: string;
-  tipo: ImportKind;
-  origen: ImportOrigin;
-  usuario: string;
-  fecha_inicio: string;
-  pid: number;
-  /** Whether this process runs it (and so can report its progress and cancel it). */
-  propia: boolean;
-  progreso: ImportProgress | null;
 }
 
 export type ImportEvent =
@@ -202,7 +174,7 @@ export function createImportService(deps: ImportServiceDeps) {
     cancel: Int32Array,
   ): Worker {
     const lectura = request.lectura ?? {};
-    const options: ImportOptionsRecord = {
+    const options: ImportOptions = {
       omitir_errores: request.omitir_errores ?? false,
       sumar: request.sumar ?? false,
       codificacion: lectura.encoding ?? null,
@@ -408,7 +380,7 @@ export function createImportService(deps: ImportServiceDeps) {
     issues(
       id: number,
       filter: { severidad?: IssueSeverity | undefined; page: number; page_size: number },
-    ): Page<ImportIssueRecord> {
+    ): Page<ImportIssue> {
       return history.issues(id, filter);
     },
 
@@ -451,7 +423,7 @@ function checkFile(path: string): void {
   if (!stat.isFile()) throw new AppError('VALIDATION', `«${path}» no es un archivo.`);
 }
 
-function emptyOptions(): ImportOptionsRecord {
+function emptyOptions(): ImportOptions {
   return {
     omitir_errores: false,
     sumar: false,

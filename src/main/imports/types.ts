@@ -2,17 +2,19 @@
 // matching, per-row validation) and applying it (imports/apply, the worker, the service): the
 // reader turns bytes into typed, validated rows; the applier decides what they change.
 
-export type ImportKind = 'articulos' | 'stock';
+import type {
+  CsvDelimiter,
+  CsvEncoding,
+  IMPORT_FIELDS,
+  ImportField,
+  ImportKind,
+  NumberFormat,
+} from '../../shared/imports';
 
-export type CsvEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
-export type CsvDelimiter = ';' | ',' | '\t' | '|';
-/** `coma`: 1.234,56 (decimal comma); `punto`: 1,234.56 (decimal point). */
-export type NumberFormat = 'coma' | 'punto';
-
-export type ArticleField =
-  'codigo' | 'nombre' | 'material' | 'diametro' | 'unidad' | 'stock_minimo' | 'referencia_externa';
-export type StockField = 'codigo' | 'almacen' | 'cantidad';
-export type ImportField = ArticleField | StockField;
+// The kinds, formats and fields are the wire's, shared with the UI.
+export type { CsvDelimiter, CsvEncoding, ImportField, ImportKind, NumberFormat };
+export type ArticleField = (typeof IMPORT_FIELDS.articulos)[number];
+export type StockField = (typeof IMPORT_FIELDS.stock)[number];
 
 export interface ArticleRow {
   codigo: string;

@@ -1,22 +1,9 @@
 import { AppError } from '../../../shared/errors';
-import type { ArticleField, ImportField, ImportKind, StockField } from '../types';
+import { IMPORT_FIELDS } from '../../../shared/imports';
+import type { ImportField, ImportKind } from '../types';
 
 // Column headers as people write them ("Código", "Diámetro (mm)", "Stock mín.", "SKU") matched to
 // the import's fields. Matching compares normalised names (see normalizeHeader) against aliases.
-
-export const FIELDS_BY_KIND: { articulos: readonly ArticleField[]; stock: readonly StockField[] } =
-  {
-    articulos: [
-      'codigo',
-      'nombre',
-      'material',
-      'diametro',
-      'unidad',
-      'stock_minimo',
-      'referencia_externa',
-    ],
-    stock: ['codigo', 'almacen', 'cantidad'],
-  };
 
 const REQUIRED_BY_KIND: Record<ImportKind, readonly ImportField[]> = {
   articulos: ['codigo', 'nombre'],
@@ -167,7 +154,7 @@ export function matchColumns(
   headers: readonly string[],
   overrides: Partial<Record<ImportField, string | null>> = {},
 ): ColumnMatch {
-  const fields = FIELDS_BY_KIND[kind];
+  const fields = IMPORT_FIELDS[kind];
   const normalized = headers.map(normalizeHeader);
   const taken = new Set<number>();
   const mapping: Partial<Record<ImportField, number | null>> = {};
