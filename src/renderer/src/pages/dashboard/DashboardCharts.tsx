@@ -1,5 +1,14 @@
 import { useId, useMemo, type ReactNode } from 'react';
-import { Box, Paper, SimpleGrid, Stack, Text, Title, useMantineTheme } from '@mantine/core';
+import {
+  Box,
+  Paper,
+  SimpleGrid,
+  Stack,
+  Text,
+  Title,
+  useMantineTheme,
+  type MantineTheme,
+} from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import {
   Bar,
@@ -116,6 +125,53 @@ function ChartPanel(props: {
 
 const sumOf = (values: number[]) => values.reduce((a, b) => a + b, 0);
 
+type BucketLabels = ReturnType<typeof useBucketLabels>;
+
+/**
+ * The grid, axes, tooltip and legend every chart of the Panel has. A list of elements rather than
+ * a component: Recharts reads them as direct children of the chart.
+ */
+function chartFrame(theme: MantineTheme, labels: BucketLabels) {
+  return [
+    <CartesianGrid
+      key="grid"
+      strokeDasharray="3 3"
+      vertical={false}
+      stroke={theme.colors.gray[3]}
+    />,
+    <XAxis key="x" dataKey="inicio" tickFormatter={labels.tick} fontSize={12} minTickGap={12} />,
+    <YAxis key="y" allowDecimals={false} fontSize={12} />,
+    <Tooltip key="tooltip" labelFormatter={(label) => labels.tooltip(String(label))} />,
+    <Legend key="legend" wrapperStyle={{ fontSize: 13 }} />,
+  ];
+}
+
+/** Counts per time bucket, one bar per bucket with a stacked segment per series. */
+function StackedBars(props: {
+  data: object[];
+  labels: BucketLabels;
+  bars: Array<{ key: string; name: string; color: string }>;
+}) {
+  const theme = useMantineTheme();
+  return (
+    <ResponsiveContainer width="100%" height="100%">
+      <BarChart data={props.data} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
+        {chartFrame(theme, props.labels)}
+        {props.bars.map((bar) => (
+          <Bar
+            key={bar.key}
+            dataKey={bar.key}
+            name={bar.name}
+            stackId="stack"
+            fill={bar.color}
+            isAnimationActive={false}
+          />
+        ))}
+      </BarChart>
+    </ResponsiveContainer>
+  );
+}
+
 function SyncRunsChart({ dashboard }: { dashboard: Dashboard }) {
   const { t } = useTranslation();
   const theme = useMantineTheme();
@@ -146,38 +202,23 @@ function SyncRunsChart({ dashboard }: { dashboard: Dashboard }) {
           : null
       }
     >
-      <ResponsiveContainer width="100%" height="100%">
-        <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
-          <CartesianGrid strokeDasharray="3 3" vertical={false} stroke={theme.colors.gray[3]} />
-          <XAxis dataKey="inicio" tickFormatter={labels.tick} fontSize={12} minTickGap={12} />
-          <YAxis allowDecimals={false} fontSize={12} />
-          <Tooltip labelFormatter={(label) => labels.tooltip(String(label))} />
-          <Legend wrapperStyle={{ fontSize: 13 }} />
-          <Bar
-            dataKey="completadas"
-            name={t('dashboard.charts.runs.ok')}
-            stackId="runs"
-            fill={theme.colors.teal[6]}
-            isAnimationActive={false}
-          />
-          <Bar
-            dataKey="fallidas"
-            name={t('dashboard.charts.runs.failed')}
-            stackId="runs"
-            fill={theme.colors.red[6]}
-            isAnimationActive={false}
-          />
-          {canceladas > 0 && (
-            <Bar
-              dataKey="canceladas"
-              name={t('dashboard.charts.runs.cancelled')}
-              stackId="runs"
-              fill={theme.colors.gray[5]}
-              isAnimationActive={false}
-            />
-          )}
-        </BarChart>
-      </ResponsiveContainer>
+      <StackedBars
+        data={data}
+        labels={labels}
+        bars={[
+          { key: 'completadas', name: t('dashboard.charts.runs.ok'), color: theme.colors.teal[6] },
+          { key: 'fallidas', name: t('dashboard.charts.runs.failed'), color: theme.colors.red[6] },
+          ...(canceladas > 0
+            ? [
+                {
+                  key: 'canceladas',
+                  name: t('dashboard.charts.runs.cancelled'),
+                  color: theme.colors.gray[5],
+                },
+              ]
+            : []),
+        ]}
+      />
     </ChartPanel>
   );
 }
@@ -208,36 +249,27 @@ function WebhookDeliveriesChart({ dashboard }: { dashboard: Dashboard }) {
           : null
       }
     >
-      <ResponsiveContainer width="100%" height="100%">
-        <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
-          <CartesianGrid strokeDasharray="3 3" vertical={false} stroke={theme.colors.gray[3]} />
-          <XAxis dataKey="inicio" tickFormatter={labels.tick} fontSize={12} minTickGap={12} />
-          <YAxis allowDecimals={false} fontSize={12} />
-          <Tooltip labelFormatter={(label) => labels.tooltip(String(label))} />
-          <Legend wrapperStyle={{ fontSize: 13 }} />
-          <Bar
-            dataKey="entregadas"
-            name={t('dashboard.charts.webhooks.delivered')}
-            stackId="deliveries"
-            fill={theme.colors.teal[6]}
-            isAnimationActive={false}
-          />
-          <Bar
-            dataKey="intentos_fallidos"
-            name={t('dashboard.charts.webhooks.failedAttempts')}
-            stackId="deliveries"
-            fill={theme.colors.orange[5]}
-            isAnimationActive={false}
-          />
-          <Bar
-            dataKey="fallidas"
-            name={t('dashboard.charts.webhooks.failed')}
-            stackId="deliveries"
-            fill={theme.colors.red[7]}
-            isAnimationActive={false}
-          />
-        </BarChart>
-      </ResponsiveContainer>
+      <StackedBars
+        data={data}
+        labels={labels}
+        bars={[
+          {
+            key: 'entregadas',
+            name: t('dashboard.charts.webhooks.delivered'),
+            color: theme.colors.teal[6],
+          },
+          {
+            key: 'intentos_fallidos',
+            name: t('dashboard.charts.webhooks.failedAttempts'),
+            color: theme.colors.orange[5],
+          },
+          {
+            key: 'fallidas',
+            name: t('dashboard.charts.webhooks.failed'),
+            color: theme.colors.red[7],
+          },
+        ]}
+      />
     </ChartPanel>
   );
 }
@@ -284,11 +316,7 @@ function ApiCallsChart({ dashboard }: { dashboard: Dashboard }) {
     >
       <ResponsiveContainer width="100%" height="100%">
         <LineChart data={data} margin={{ top: 8, right: 16, bottom: 0, left: -16 }}>
-          <CartesianGrid strokeDasharray="3 3" vertical={false} stroke={theme.colors.gray[3]} />
-          <XAxis dataKey="inicio" tickFormatter={labels.tick} fontSize={12} minTickGap={12} />
-          <YAxis allowDecimals={false} fontSize={12} />
-          <Tooltip labelFormatter={(label) => labels.tooltip(String(label))} />
-          <Legend wrapperStyle={{ fontSize: 13 }} />
+          {chartFrame(theme, labels)}
           {names.map((name, i) => (
             <Line
               key={`s${i}`}
