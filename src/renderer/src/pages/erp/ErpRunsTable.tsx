@@ -1,4 +1,4 @@
-import { Fragment, useState } from 'react';
+import { useState } from 'react';
 import { Alert, Button, Group, SegmentedControl, Stack, Table, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
@@ -75,61 +75,56 @@ export function ErpRunsTable() {
                     const isOpen = open === id;
                     const detailId = `erp-run-${id}-detalle`;
                     return (
-                      <Fragment key={id}>
-                        <ExpandableRow
-                          open={isOpen}
-                          onToggle={() => setOpen(isOpen ? null : id)}
-                          label={t('erp.runs.details', { id })}
-                          detailId={detailId}
-                        >
-                          <Table.Td miw={150}>
-                            <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
-                              {dateTime(run.fecha_inicio)}
-                            </Text>
-                            <Text size="xs" c="dimmed">
-                              {t(`erp.origins.${run.origen}`)}
-                              {run.origen !== 'programada' && ` · ${run.usuario}`}
-                            </Text>
+                      <ExpandableRow
+                        key={id}
+                        open={isOpen}
+                        onToggle={() => setOpen(isOpen ? null : id)}
+                        label={t('erp.runs.details', { id })}
+                        detailId={detailId}
+                        columns={COLUMN_COUNT}
+                        detail={<RunDetail run={run} />}
+                        detailCellProps={{ p: 'md' }}
+                      >
+                        <Table.Td miw={150}>
+                          <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+                            {dateTime(run.fecha_inicio)}
+                          </Text>
+                          <Text size="xs" c="dimmed">
+                            {t(`erp.origins.${run.origen}`)}
+                            {run.origen !== 'programada' && ` · ${run.usuario}`}
+                          </Text>
+                        </Table.Td>
+                        <Table.Td miw={130}>
+                          <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+                            {run.fecha_fin ? endOf(run.fecha_inicio, run.fecha_fin) : '—'}
+                          </Text>
+                          <Text size="xs" c="dimmed">
+                            {duration(run.duracion_ms)}
+                          </Text>
+                        </Table.Td>
+                        <Table.Td>
+                          <Text size="sm">{t(`erp.runKinds.${run.tipo}`)}</Text>
+                        </Table.Td>
+                        {COUNT_COLUMNS.map((column) => (
+                          <Table.Td
+                            key={column}
+                            ta="right"
+                            c={column === 'fallidos' && run.fallidos > 0 ? 'red.8' : undefined}
+                          >
+                            {number(run[column])}
                           </Table.Td>
-                          <Table.Td miw={130}>
-                            <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
-                              {run.fecha_fin ? endOf(run.fecha_inicio, run.fecha_fin) : '—'}
-                            </Text>
-                            <Text size="xs" c="dimmed">
-                              {duration(run.duracion_ms)}
-                            </Text>
-                          </Table.Td>
-                          <Table.Td>
-                            <Text size="sm">{t(`erp.runKinds.${run.tipo}`)}</Text>
-                          </Table.Td>
-                          {COUNT_COLUMNS.map((column) => (
-                            <Table.Td
-                              key={column}
-                              ta="right"
-                              c={column === 'fallidos' && run.fallidos > 0 ? 'red.8' : undefined}
-                            >
-                              {number(run[column])}
-                            </Table.Td>
-                          ))}
-                          <Table.Td w={260}>
-                            <Stack gap={4} align="flex-start">
-                              <ErpRunStateBadge state={run.estado} />
-                              {run.error && (
-                                <Text size="xs" c="red.8" lineClamp={2} title={run.error}>
-                                  {run.error}
-                                </Text>
-                              )}
-                            </Stack>
-                          </Table.Td>
-                        </ExpandableRow>
-                        {isOpen && (
-                          <Table.Tr id={detailId}>
-                            <Table.Td colSpan={COLUMN_COUNT} bg="gray.0" p="md">
-                              <RunDetail run={run} />
-                            </Table.Td>
-                          </Table.Tr>
-                        )}
-                      </Fragment>
+                        ))}
+                        <Table.Td w={260}>
+                          <Stack gap={4} align="flex-start">
+                            <ErpRunStateBadge state={run.estado} />
+                            {run.error && (
+                              <Text size="xs" c="red.8" lineClamp={2} title={run.error}>
+                                {run.error}
+                              </Text>
+                            )}
+                          </Stack>
+                        </Table.Td>
+                      </ExpandableRow>
                     );
                   })}
                 </Table.Tbody>

@@ -1,4 +1,4 @@
-import { Fragment, useState } from 'react';
+import { useState } from 'react';
 import { Alert, Badge, Button, Group, Stack, Table, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { ImportSummary } from '../../../../shared/imports';
@@ -72,70 +72,63 @@ export function ImportHistory() {
                     const isOpen = open === item.id;
                     const detailId = `import-${item.id}-detalle`;
                     return (
-                      <Fragment key={item.id}>
-                        <ExpandableRow
-                          open={isOpen}
-                          onToggle={() => setOpen(isOpen ? null : item.id)}
-                          label={t('imports.history.details', { id: item.id })}
-                          detailId={detailId}
-                        >
-                          <Table.Td miw={200} maw={320}>
-                            <Text size="sm" fw={500} style={{ overflowWrap: 'break-word' }}>
-                              {item.archivo}
-                            </Text>
-                            <Text size="xs" c="dimmed">
-                              {t(`imports.kinds.${item.tipo}`)}
-                            </Text>
-                          </Table.Td>
-                          <Table.Td miw={170}>
-                            <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
-                              {dateTime(item.fecha_inicio)}
-                            </Text>
-                            <Text size="xs" c="dimmed">
-                              {item.usuario} · {t(`imports.history.origin.${item.origen}`)}
-                            </Text>
-                          </Table.Td>
-                          <Table.Td>
-                            <Stack gap={4} align="flex-start">
+                      <ExpandableRow
+                        key={item.id}
+                        open={isOpen}
+                        onToggle={() => setOpen(isOpen ? null : item.id)}
+                        label={t('imports.history.details', { id: item.id })}
+                        detailId={detailId}
+                        columns={COLUMN_COUNT}
+                        detail={<ImportDetail summary={item} />}
+                        detailCellProps={{ p: 'md' }}
+                      >
+                        <Table.Td miw={200} maw={320}>
+                          <Text size="sm" fw={500} style={{ overflowWrap: 'break-word' }}>
+                            {item.archivo}
+                          </Text>
+                          <Text size="xs" c="dimmed">
+                            {t(`imports.kinds.${item.tipo}`)}
+                          </Text>
+                        </Table.Td>
+                        <Table.Td miw={170}>
+                          <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+                            {dateTime(item.fecha_inicio)}
+                          </Text>
+                          <Text size="xs" c="dimmed">
+                            {item.usuario} · {t(`imports.history.origin.${item.origen}`)}
+                          </Text>
+                        </Table.Td>
+                        <Table.Td>
+                          <Stack gap={4} align="flex-start">
+                            <Badge
+                              variant="light"
+                              color={STATE_COLORS[item.estado]}
+                              style={{ textTransform: 'none', minWidth: 'max-content' }}
+                            >
+                              {t(`imports.states.${item.estado}`)}
+                            </Badge>
+                            {item.simulacion && (
                               <Badge
-                                variant="light"
-                                color={STATE_COLORS[item.estado]}
+                                variant="outline"
+                                color="gray"
                                 style={{ textTransform: 'none', minWidth: 'max-content' }}
                               >
-                                {t(`imports.states.${item.estado}`)}
+                                {t('imports.history.dryRun')}
                               </Badge>
-                              {item.simulacion && (
-                                <Badge
-                                  variant="outline"
-                                  color="gray"
-                                  style={{ textTransform: 'none', minWidth: 'max-content' }}
-                                >
-                                  {t('imports.history.dryRun')}
-                                </Badge>
-                              )}
-                            </Stack>
+                            )}
+                          </Stack>
+                        </Table.Td>
+                        {COUNT_COLUMNS.map((column) => (
+                          <Table.Td
+                            key={column}
+                            ta="right"
+                            style={{ whiteSpace: 'nowrap' }}
+                            c={column === 'rechazados' && item.rechazados > 0 ? 'red.8' : undefined}
+                          >
+                            {format.count(item[column])}
                           </Table.Td>
-                          {COUNT_COLUMNS.map((column) => (
-                            <Table.Td
-                              key={column}
-                              ta="right"
-                              style={{ whiteSpace: 'nowrap' }}
-                              c={
-                                column === 'rechazados' && item.rechazados > 0 ? 'red.8' : undefined
-                              }
-                            >
-                              {format.count(item[column])}
-                            </Table.Td>
-                          ))}
-                        </ExpandableRow>
-                        {isOpen && (
-                          <Table.Tr id={detailId}>
-                            <Table.Td colSpan={COLUMN_COUNT} bg="gray.0" p="md">
-                              <ImportDetail summary={item} />
-                            </Table.Td>
-                          </Table.Tr>
-                        )}
-                      </Fragment>
+                        ))}
+                      </ExpandableRow>
                     );
                   })}
                 </Table.Tbody>

@@ -1,4 +1,4 @@
-import { Fragment, useState } from 'react';
+import { useState } from 'react';
 import { Alert, Code, SimpleGrid, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { LogEntry } from '../../../../shared/domain';
@@ -42,36 +42,30 @@ export function LogTable({ entries }: { entries: LogEntry[] }) {
             const open = expanded.has(entry.id);
             const detailId = `log-detail-${entry.id}`;
             return (
-              <Fragment key={entry.id}>
-                <ExpandableRow
-                  open={open}
-                  onToggle={() => toggle(entry.id)}
-                  label={t('logs.toggleDetails', { id: entry.id })}
-                  detailId={detailId}
-                >
-                  <Table.Td style={{ whiteSpace: 'nowrap' }}>{dateTime(entry.fecha)}</Table.Td>
-                  <Table.Td fw={500}>{entry.sistema}</Table.Td>
-                  <Table.Td>{entry.tipo}</Table.Td>
-                  <Table.Td>
-                    <LogStateBadge state={entry.estado} />
-                  </Table.Td>
-                  <Table.Td ta="right" c="dimmed">
-                    {entry.duracion_ms === null ? '—' : `${number(entry.duracion_ms)} ms`}
-                  </Table.Td>
-                  <Table.Td maw={320}>
-                    <Text size="sm" c="red.7" truncate="end">
-                      {entry.error ?? ''}
-                    </Text>
-                  </Table.Td>
-                </ExpandableRow>
-                {open && (
-                  <Table.Tr id={detailId}>
-                    <Table.Td colSpan={COLUMN_COUNT} bg="gray.0">
-                      <LogDetail entry={entry} />
-                    </Table.Td>
-                  </Table.Tr>
-                )}
-              </Fragment>
+              <ExpandableRow
+                key={entry.id}
+                open={open}
+                onToggle={() => toggle(entry.id)}
+                label={t('logs.toggleDetails', { id: entry.id })}
+                detailId={detailId}
+                columns={COLUMN_COUNT}
+                detail={<LogDetail entry={entry} />}
+              >
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>{dateTime(entry.fecha)}</Table.Td>
+                <Table.Td fw={500}>{entry.sistema}</Table.Td>
+                <Table.Td>{entry.tipo}</Table.Td>
+                <Table.Td>
+                  <LogStateBadge state={entry.estado} />
+                </Table.Td>
+                <Table.Td ta="right" c="dimmed">
+                  {entry.duracion_ms === null ? '—' : `${number(entry.duracion_ms)} ms`}
+                </Table.Td>
+                <Table.Td maw={320}>
+                  <Text size="sm" c="red.7" truncate="end">
+                    {entry.error ?? ''}
+                  </Text>
+                </Table.Td>
+              </ExpandableRow>
             );
           })}
         </Table.Tbody>

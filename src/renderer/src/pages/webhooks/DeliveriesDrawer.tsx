@@ -1,4 +1,4 @@
-import { Fragment, useState } from 'react';
+import { useState } from 'react';
 import {
   Alert,
   Button,
@@ -223,72 +223,67 @@ function DeliveriesTable({ deliveries }: { deliveries: WebhookDelivery[] }) {
             const detailId = `delivery-attempts-${delivery.id}`;
             const finished = delivery.estado === 'ENTREGADO' || delivery.estado === 'FALLIDO';
             return (
-              <Fragment key={delivery.id}>
-                <ExpandableRow
-                  open={open}
-                  onToggle={() => toggle(delivery.id)}
-                  label={t('deliveries.toggleAttempts', { id: delivery.id })}
-                  detailId={detailId}
+              <ExpandableRow
+                key={delivery.id}
+                open={open}
+                onToggle={() => toggle(delivery.id)}
+                label={t('deliveries.toggleAttempts', { id: delivery.id })}
+                detailId={detailId}
+                columns={COLUMN_COUNT}
+                detail={<AttemptsPanel delivery={delivery} />}
+                detailCellProps={{ px: 'md' }}
+              >
+                <Table.Td>
+                  {/* The id under the event: it is what the receiver sees as webhook-id. */}
+                  <Stack gap={4} align="flex-start">
+                    <EventBadge evento={delivery.evento} />
+                    <Text size="xs" c="dimmed" ff="monospace" style={{ whiteSpace: 'nowrap' }}>
+                      {delivery.evento_id}
+                    </Text>
+                  </Stack>
+                </Table.Td>
+                <Table.Td>
+                  <DeliveryStateBadge state={delivery.estado} />
+                </Table.Td>
+                <Table.Td ta="right">{number(delivery.intentos)}</Table.Td>
+                <Table.Td maw={260}>
+                  <LastResponse delivery={delivery} />
+                </Table.Td>
+                <Table.Td
+                  style={{ whiteSpace: 'nowrap' }}
+                  c={delivery.proximo_intento ? undefined : 'dimmed'}
                 >
-                  <Table.Td>
-                    {/* The id under the event: it is what the receiver sees as webhook-id. */}
-                    <Stack gap={4} align="flex-start">
-                      <EventBadge evento={delivery.evento} />
-                      <Text size="xs" c="dimmed" ff="monospace" style={{ whiteSpace: 'nowrap' }}>
-                        {delivery.evento_id}
-                      </Text>
-                    </Stack>
-                  </Table.Td>
-                  <Table.Td>
-                    <DeliveryStateBadge state={delivery.estado} />
-                  </Table.Td>
-                  <Table.Td ta="right">{number(delivery.intentos)}</Table.Td>
-                  <Table.Td maw={260}>
-                    <LastResponse delivery={delivery} />
-                  </Table.Td>
-                  <Table.Td
-                    style={{ whiteSpace: 'nowrap' }}
-                    c={delivery.proximo_intento ? undefined : 'dimmed'}
-                  >
-                    {delivery.estado === 'PENDIENTE' || delivery.estado === 'EN_CURSO'
-                      ? dateTimeSeconds(delivery.proximo_intento)
-                      : '—'}
-                  </Table.Td>
-                  <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                    <Text size="sm">{dateTimeSeconds(delivery.fecha_creacion)}</Text>
-                    {delivery.fecha_entrega && (
-                      <Text size="xs" c="teal.8">
-                        {t('deliveries.fields.fecha_entrega')}:{' '}
-                        {dateTimeSeconds(delivery.fecha_entrega)}
-                      </Text>
-                    )}
-                  </Table.Td>
-                  <Table.Td ta="right">
-                    {finished && (
-                      <Button
-                        size="compact-sm"
-                        variant="light"
-                        leftSection={<RefreshIcon size={14} />}
-                        aria-label={t('deliveries.resendLabel', { id: delivery.id })}
-                        loading={resend.isPending && resend.variables.entrega === delivery.id}
-                        onClick={(event) => {
-                          event.stopPropagation();
-                          sendAgain(delivery);
-                        }}
-                      >
-                        {t('deliveries.resend')}
-                      </Button>
-                    )}
-                  </Table.Td>
-                </ExpandableRow>
-                {open && (
-                  <Table.Tr id={detailId}>
-                    <Table.Td colSpan={COLUMN_COUNT} bg="gray.0" px="md">
-                      <AttemptsPanel delivery={delivery} />
-                    </Table.Td>
-                  </Table.Tr>
-                )}
-              </Fragment>
+                  {delivery.estado === 'PENDIENTE' || delivery.estado === 'EN_CURSO'
+                    ? dateTimeSeconds(delivery.proximo_intento)
+                    : '—'}
+                </Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                  <Text size="sm">{dateTimeSeconds(delivery.fecha_creacion)}</Text>
+                  {delivery.fecha_entrega && (
+                    <Text size="xs" c="teal.8">
+                      {t('deliveries.fields.fecha_entrega')}:{' '}
+                      {dateTimeSeconds(delivery.fecha_entrega)}
+                    </Text>
+                  )}
+                </Table.Td>
+                <Table.Td ta="right">
+                  {finished && (
+                    <Button
+                      size="compact-sm"
+                      variant="light"
+                      leftSection={<RefreshIcon size={14} />}
+                      aria-label={t('deliveries.resendLabel', { id: delivery.id })}
+                      loading={resend.isPending && resend.variables.entrega === delivery.id}
+                      onClick={(event) => {
+                        event.stopPropagation();
+                        sendAgain(delivery);
+                      }}
+                    >
+                      {t('deliveries.resend')}
+                    </Button>
+                  )}
+                </Table.Td>
+              </ExpandableRow>
             );
           })}
         </Table.Tbody>
