@@ -212,19 +212,22 @@ async function sqliteImport(name, work, csv, schema) {
   return { name, ...result };
 }
 
+/** `gsih import` of the articles file into `dataDir`, with the JSON report. */
+const importArgs = (csv, dataDir) => [
+  GSIH,
+  'import',
+  csv,
+  '--tipo',
+  'articulos',
+  '--json',
+  '--data-dir',
+  dataDir,
+];
+
 async function gsihImport(work, csv) {
   const dataDir = join(work, 'gsih-solo');
   process.stdout.write('gsih import… ');
-  const result = await measured(process.execPath, [
-    GSIH,
-    'import',
-    csv,
-    '--tipo',
-    'articulos',
-    '--json',
-    '--data-dir',
-    dataDir,
-  ]);
+  const result = await measured(process.execPath, importArgs(csv, dataDir));
   if (result.code !== 0) fail(`gsih import exited ${result.code}: ${result.err}`);
   console.log(`${result.seconds.toFixed(2)} s`);
   rmSync(dataDir, { recursive: true, force: true });
@@ -304,16 +307,7 @@ async function apiWhileImporting(work, csv, rate, children) {
   const instance = autocannon({ ...options, duration: 600 });
   const finished = new Promise((resolve) => instance.once('done', resolve));
   await new Promise((resolve) => setTimeout(resolve, 500));
-  const imported = await measured(process.execPath, [
-    GSIH,
-    'import',
-    csv,
-    '--tipo',
-    'articulos',
-    '--json',
-    '--data-dir',
-    dataDir,
-  ]);
+  const imported = await measured(process.execPath, importArgs(csv, dataDir));
   // A little past the end: the first requests after the commit recompute what was cached.
   await new Promise((resolve) => setTimeout(resolve, 1000));
   instance.stop();

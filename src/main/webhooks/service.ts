@@ -279,7 +279,10 @@ export function createWebhookService({
       }
       if (filter.estado) {
         if (!DELIVERY_STATES.includes(filter.estado))
-          throw new AppError('VALIDATION', `Estado de entrega desconocido: ${filter.estado}`);
+          throw new AppError(
+            'VALIDATION',
+            `Estado de entrega desconocido: «${filter.estado}». Use ${DELIVERY_STATES.join(', ')}.`,
+          );
         // A literal, not a parameter: SQLite only picks a state's partial index (migration 0009)
         // when the query names the state.
         where.push(`estado = '${filter.estado}'`);
