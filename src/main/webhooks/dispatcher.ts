@@ -144,6 +144,7 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
   const dueOf = db.prepare(`SELECT id FROM webhook_deliveries
     WHERE webhook_id = ? AND estado = 'PENDIENTE' AND proximo_intento <= ? ORDER BY proximo_intento
     LIMIT ${Math.max(1, Math.floor(perEndpoint), PREFETCH)}`);
+  // The oldest alone, for a slot that claims one at a time (after a failure): cheaper still.
   const nextDueOf = db.prepare(`SELECT id FROM webhook_deliveries
     WHERE webhook_id = ? AND estado = 'PENDIENTE' AND proximo_intento <= ? ORDER BY proximo_intento LIMIT 1`);
   // (An UPDATE … RETURNING that finds, takes and reads the row in one statement measured twice as
@@ -151,8 +152,9 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
   const loadDelivery = db.prepare(
     'SELECT id, webhook_id, evento_id, evento, cuerpo, intentos FROM webhook_deliveries WHERE id = ?',
   );
-  // What a delivery needs of its endpoint, read again for every row: a rotation, a new URL or a
-  // disable made meanwhile applies to the next attempt.
+  // What a delivery needs of its endpoint, read again with every claim of its rows: a rotation, a
+  // new URL or a disable made meanwhile applies to the rows claimed after it (rows already held
+  // are handed back when the endpoint is edited in this process: see endpointChanged).
   const activeEndpoint = db.prepare(`SELECT url, nombre, secreto, secreto_anterior,
     secreto_anterior_hasta, fallos_consecutivos, fallando_desde FROM webhooks WHERE id = ? AND activo = 1`);
   const take =
@@ -346,7 +348,7 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
     const now = clock.now();
     const iso = now.toISOString();
     const attempt = row.intentos + 1;
-    const ok = outcome.status !== null && outcome.status >= 200 && outcome.status < 300;
+    const ok = isSuccess(outcome);
     // The history, the delivery and the log all say why a non-2xx answer failed.
     const error = ok ? null : (outcome.error ?? `El receptor respondió ${outcome.status}`);
     // A 410 says the receiver is gone: this delivery ends here (resendable), the endpoint stops.
