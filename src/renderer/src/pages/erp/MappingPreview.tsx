@@ -1,27 +1,21 @@
 import { useState } from 'react';
 import { Badge, Button, Code, Group, Stack, Table, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import type { ErpPreview } from '../../../../shared/erp';
+import { ERP_ARTICLE_FIELDS, ERP_STOCK_FIELDS, type ErpPreview } from '../../../../shared/erp';
 import { useFormatters } from '../../format';
 
-const ARTICLE_COLUMNS = [
-  'referencia_externa',
-  'codigo',
-  'nombre',
-  'material',
-  'diametro',
-  'unidad',
-  'stock_minimo',
-  'modificado',
-] as const;
-const STOCK_COLUMNS = ['articulo', 'almacen', 'cantidad', 'modificado'] as const;
+// The columns are the stored names of the mapped fields: an article's ERP reference is kept as
+// its `referencia_externa`.
+const ARTICLE_COLUMNS = ERP_ARTICLE_FIELDS.map((field) =>
+  field === 'referencia' ? 'referencia_externa' : field,
+);
 
 /** The first records of a list as the ERP sent them and as GSIH would store them. */
 export function MappingPreview({ preview }: { preview: ErpPreview }) {
   const { t } = useTranslation();
   const { dateTime, number } = useFormatters();
   const [showOriginal, setShowOriginal] = useState(false);
-  const columns = preview.tipo === 'articulos' ? ARTICLE_COLUMNS : STOCK_COLUMNS;
+  const columns = preview.tipo === 'articulos' ? ARTICLE_COLUMNS : ERP_STOCK_FIELDS;
   const failed = preview.registros.filter((r) => r.error !== null).length;
 
   const cell = (column: string, value: unknown) => {
