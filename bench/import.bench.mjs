@@ -213,16 +213,9 @@ async function sqliteImport(name, work, csv, schema) {
 }
 
 /** `gsih import` of the articles file into `dataDir`, with the JSON report. */
-const importArgs = (csv, dataDir) => [
-  GSIH,
-  'import',
-  csv,
-  '--tipo',
-  'articulos',
-  '--json',
-  '--data-dir',
-  dataDir,
-];
+function importArgs(csv, dataDir) {
+  return [GSIH, 'import', csv, '--tipo', 'articulos', '--json', '--data-dir', dataDir];
+}
 
 async function gsihImport(work, csv) {
   const dataDir = join(work, 'gsih-solo');
