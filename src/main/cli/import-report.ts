@@ -62,6 +62,7 @@ const PHASES: Record<ImportProgress['fase'], string> = {
   lectura: 'Leyendo y comprobando',
   comprobacion: 'Buscando duplicados',
   aplicacion: 'Guardando',
+  finalizacion: 'Creando índices y confirmando',
   informe: 'Escribiendo el informe de rechazadas',
 };
 

@@ -230,6 +230,7 @@ export async function runImport(
     const apply = job.kind === 'articulos' ? applyArticles : applyStock;
     const imported = writeTransaction(db, () => {
       Object.assign(counts, apply({ db, clock, job, toApply, control, checkCancel }));
+      finishing(control, toApply);
       if (counts.creados + counts.actualizados > 0) refreshStatistics(db);
       const row = ended('COMPLETADA', null);
       record(row);
@@ -610,6 +611,7 @@ function applyArticles({ db, clock, toApply, control, checkCancel }: ApplyStep):
   const rebuilt = toApply >= REBUILD_AT_LEAST && toApply >= articleCount(db) ? dropIndexes(db) : [];
   eachChunk((range) => (creados += insert.run(range).changes));
   if (rebuilt.length > 0) {
+    finishing(control, toApply);
     // SQLite's sorter keeps up to a page cache's worth of keys in memory per index it builds:
     // a smaller cache keeps the import's peak memory where it was without the rebuild.
     const cache = db.pragma('main.cache_size', { simple: true }) as number;
@@ -623,6 +625,11 @@ function applyArticles({ db, clock, toApply, control, checkCancel }: ApplyStep):
   const inventory = inventoryIn(db, clock);
   for (const id of minimumChanged) inventory.inTransaction.reevaluateAlerts(id, now);
   return { creados, actualizados, sin_cambios: toApply - creados - actualizados };
+}
+
+/** The rows are in; what is left (indexes, statistics, the commit) has no count to show. */
+function finishing(control: ApplyControl, toApply: number): void {
+  control.onProgress?.({ fase: 'finalizacion', filas: toApply, total_filas: toApply });
 }
 
 /** Inside the write transaction: each row that moves the stock is an approved movement. */
@@ -679,16 +686,6 @@ function applyStock({ db, clock, job, toApply, control, checkCancel }: ApplyStep
   return { creados, actualizados, sin_cambios: toApply - creados - actualizados };
 }
 
-/**
- * After a bulk change SQLite's planner needs the tables' new sizes: with statistics (or the
- * defaults) from when articles were few, a million new ones made the stock page scan every
- * article for the few with stock (40-70 ms a page instead of 1-2 ms). ANALYZE with
- * analysis_limit samples each index (tens of milliseconds). Other connections (the app's, a
- * `gsih serve` beside `gsih import`) load statistics only with the schema and keep the plans of
- * their prepared statements, so a schema change (an empty table created and dropped) makes them
- * re-read it and re-plan on next use. Inside the import's transaction: the data, its statistics
- * and the plans change together, at the commit.
- */
 /** Below this many articles, growing the indexes row by row costs less than rebuilding them. */
 const REBUILD_AT_LEAST = 20_000;
 /** The page cache while the indexes are built again (KiB, negative as PRAGMA cache_size wants). */
@@ -715,11 +712,47 @@ function dropIndexes(db: Db): string[] {
   return indexes.map(({ sql }) => sql);
 }
 
+/**
+ * After a bulk change SQLite's planner needs the tables' new sizes: with statistics (or the
+ * defaults) from when articles were few, a million new ones made the stock page scan every
+ * article for the few with stock (40-70 ms a page instead of 1-2 ms). ANALYZE with
+ * analysis_limit samples each index (tens of milliseconds). Other connections (the app's, a
+ * `gsih serve` beside `gsih import`) load statistics only with the schema and keep the plans of
+ * their prepared statements, so a schema change (an empty table created and dropped) makes them
+ * re-read it and re-plan on next use. Inside the import's transaction: the data, its statistics
+ * and the plans change together, at the commit.
+ */
 function refreshStatistics(db: Db): void {
   db.pragma('analysis_limit = 400');
   db.exec('ANALYZE main');
+  recordEmptyTables(db);
   db.exec('CREATE TABLE main.import_replan (x)');
   db.exec('DROP TABLE main.import_replan');
+}
+
+/**
+ * ANALYZE writes nothing for an empty table, and SQLite then plans as if it held a million rows:
+ * after a first load of a million articles with no stock counted yet, the stock page walked every
+ * article by code looking for its stock (about 100 ms a page, even an empty one) instead of
+ * reading the empty stock table. An empty table is recorded as empty; the next ANALYZE (the next
+ * import that changes something) replaces the row.
+ */
+function recordEmptyTables(db: Db): void {
+  const unmeasured = db
+    .prepare(
+      `SELECT name FROM main.sqlite_master AS m
+       WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
+         AND NOT EXISTS (SELECT 1 FROM main.sqlite_stat1 AS s WHERE s.tbl = m.name)`,
+    )
+    .pluck()
+    .all() as string[];
+  const record = db.prepare("INSERT INTO main.sqlite_stat1 (tbl, idx, stat) VALUES (?, NULL, '0')");
+  for (const name of unmeasured) {
+    const quoted = `main."${name.replaceAll('"', '""')}"`;
+    if (db.prepare(`SELECT NOT EXISTS (SELECT 1 FROM ${quoted})`).pluck().get() === 1) {
+      record.run(name);
+    }
+  }
 }
 
 /**

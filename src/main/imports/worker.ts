@@ -79,7 +79,11 @@ async function main(data: ImportWorkerData): Promise<WorkerMessage> {
           ...progress,
           bytes,
           bytes_totales: totalBytes,
-          filas_por_segundo: seconds > 0 ? Math.round(progress.filas / seconds) : 0,
+          // Rows flow only while reading and while saving.
+          filas_por_segundo:
+            seconds > 0 && (phase === 'lectura' || phase === 'aplicacion')
+              ? Math.round(progress.filas / seconds)
+              : 0,
           transcurrido_ms: Math.round(now - started),
         },
       });

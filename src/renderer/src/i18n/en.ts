@@ -799,6 +799,7 @@ export const en: typeof es = {
         lectura: 'Reading and validating the rows',
         comprobacion: 'Looking for repeated or unknown codes',
         aplicacion: 'Saving to the database',
+        finalizacion: 'Building the indexes and committing the changes',
         informe: 'Writing the rejected rows report',
       },
       rows: '{{rows}} rows',

@@ -802,6 +802,7 @@ export const es = {
         lectura: 'Leyendo y validando las filas',
         comprobacion: 'Buscando códigos repetidos o desconocidos',
         aplicacion: 'Guardando en la base de datos',
+        finalizacion: 'Creando los índices y confirmando los cambios',
         informe: 'Escribiendo el informe de filas rechazadas',
       },
       rows: '{{rows}} filas',
