@@ -174,7 +174,18 @@ describe('gsih import', () => {
     );
     const result = gsih(['import', count, '--tipo', 'stock', '--json', '--data-dir', dataDir]);
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({ estado: 'COMPLETADA', creados: 2 });
+    const report = JSON.parse(result.stdout) as { fases_ms: Record<string, number> };
+    expect(report).toMatchObject({ estado: 'COMPLETADA', creados: 2 });
+    // Where the time went, phase by phase, in the order they ran.
+    expect(Object.keys(report.fases_ms)).toEqual([
+      'lectura',
+      'comprobacion',
+      'aplicacion',
+      'finalizacion',
+    ]);
+    expect(Object.values(report.fases_ms).every((ms) => Number.isInteger(ms) && ms >= 0)).toBe(
+      true,
+    );
     const entry = file('entrada.csv', 'codigo;almacen;cantidad\r\nA-2;NAVE;1,5\r\n');
     expect(gsih(['import', entry, '--tipo', 'stock', '--sumar', '--data-dir', dataDir]).code).toBe(
       0,
