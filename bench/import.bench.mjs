@@ -9,7 +9,13 @@
 //            (no decoding, no number parsing, no validation) into a table of the same shape: the
 //            file's seven columns with the keys and indexes `articles` has on them (UNIQUE
 //            codigo, nombre, UNIQUE referencia_externa), WAL, synchronous=NORMAL; and, for scale,
-//            into the same seven columns with no index at all.
+//            into the same seven columns with no index at all;
+//   floor    what writing `articles` itself costs, in C and without reading the file: sqlite3
+//            copies the rows, already staged and typed in a scratch file (untimed), into a data
+//            directory made by gsih (its own schema) the way gsih's import does: the indexes but
+//            the code's dropped and built again, sampled statistics, one commit and the
+//            checkpoint. No importer of this schema does better on this machine, before it has
+//            started its process or read a byte.
 //
 // The file is generated: a Spanish Excel export of articles (`;`, decimal commas with thousands
 // points, accented headers and names, CRLF), Windows-1252 by default, about 60 bytes a row.
@@ -107,6 +113,7 @@ async function main() {
 
     const shape = await sqliteImport('sqlite3 .import (same shape)', work, csv, SAME_SHAPE);
     const bare = await sqliteImport('sqlite3 .import (no index)', work, csv, BARE);
+    const floor = await sqliteFinalTable(work, csv);
     const gsih = await gsihImport(work, csv);
     if (gsih.report.estado !== 'COMPLETADA' || gsih.report.creados !== rows) {
       fail(`gsih import did not import every row: ${JSON.stringify(gsih.report).slice(0, 500)}`);
@@ -116,6 +123,7 @@ async function main() {
     console.table({
       [shape.name]: row(shape, rows),
       [bare.name]: row(bare, rows),
+      [floor.name]: row(floor, rows),
       'gsih import': row(gsih, rows),
     });
     const phases = Object.entries(gsih.report.fases_ms ?? {})
@@ -124,6 +132,12 @@ async function main() {
     console.log(
       `gsih import: ${(gsih.report.duracion_ms / 1000).toFixed(1)} s in its worker (${phases}); ` +
         `the rest is the process starting and stopping`,
+    );
+    console.log(
+      `floor: sqlite3 writes gsih's articles from staged rows in ${floor.seconds.toFixed(1)} s, ` +
+        `at most ${Math.round(rows / floor.seconds).toLocaleString('en')} rows/s for any importer ` +
+        `of this schema here before it starts a process or reads the file ` +
+        `(${TARGET_ROWS_PER_S.toLocaleString('en')} rows/s is ${(rows / TARGET_ROWS_PER_S).toFixed(1)} s in all)`,
     );
     const ratio = gsih.seconds / shape.seconds;
     const rowsPerS = rows / gsih.seconds;
@@ -209,6 +223,68 @@ async function sqliteImport(name, work, csv, schema) {
   rmSync(db, { force: true });
   rmSync(`${db}-wal`, { force: true });
   rmSync(`${db}-shm`, { force: true });
+  return { name, ...result };
+}
+
+/**
+ * The floor (see the top): the file staged and typed by sqlite3 (untimed), then, timed, copied
+ * into `articles` of a data directory made by gsih, as gsih's import writes it.
+ */
+async function sqliteFinalTable(work, csv) {
+  const name = 'sqlite3 writing articles (floor)';
+  const dataDir = join(work, 'sqlite3-floor');
+  await run(process.execPath, [GSIH, 'status', '--data-dir', dataDir]);
+  const db = join(dataDir, 'gsih.db');
+  const staged = join(work, 'sqlite3-staged.db');
+  // Decimal commas with thousands points, as the file has them, to numbers.
+  const number = (column) => `CAST(replace(replace(${column}, '.', ''), ',', '.') AS REAL)`;
+  const staging = await measured(SQLITE3, [staged], {
+    input: [
+      `CREATE TABLE raw (codigo, nombre, material, diametro, unidad, stock_minimo, referencia);`,
+      '.mode csv',
+      '.separator ";"',
+      `.import --skip 1 ${csv} raw`,
+      `CREATE TABLE stage (line INTEGER PRIMARY KEY, codigo TEXT NOT NULL, nombre TEXT NOT NULL,
+         material TEXT, diametro REAL, unidad TEXT, stock_minimo REAL, referencia_externa TEXT);`,
+      `INSERT INTO stage SELECT rowid + 1, codigo, nombre, nullif(material, ''),
+         ${number("nullif(diametro, '')")}, nullif(unidad, ''), ${number("nullif(stock_minimo, '')")},
+         nullif(referencia, '') FROM raw;`,
+      'DROP TABLE raw;',
+    ].join('\n'),
+  });
+  if (staging.code !== 0) fail(`${name}: staging failed: ${staging.err}`);
+  const indexes = JSON.parse(
+    await run(SQLITE3, [
+      '-json',
+      db,
+      "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'articles' AND sql IS NOT NULL",
+    ]),
+  );
+  const fecha = new Date().toISOString();
+  const script = [
+    'PRAGMA synchronous = NORMAL;',
+    'PRAGMA cache_size = -32768;',
+    `ATTACH '${staged}' AS s;`,
+    'BEGIN IMMEDIATE;',
+    ...indexes.map(({ name: index }) => `DROP INDEX "${index}";`),
+    `INSERT INTO articles (codigo, nombre, material, diametro, unidad, stock_minimo,
+       referencia_externa, fecha_creacion, fecha_actualizacion)
+     SELECT codigo, nombre, material, diametro, coalesce(unidad, 'unidad'),
+       coalesce(stock_minimo, 0), referencia_externa, '${fecha}', '${fecha}'
+     FROM s.stage WHERE true ORDER BY line ON CONFLICT (codigo) DO NOTHING;`,
+    'PRAGMA cache_size = -8192;',
+    ...indexes.map(({ sql }) => `${sql};`),
+    'PRAGMA analysis_limit = 400;',
+    'ANALYZE main;',
+    'COMMIT;',
+    'SELECT count(*) FROM articles;',
+  ].join('\n');
+  process.stdout.write(`${name}… `);
+  const result = await measured(SQLITE3, [db], { input: script });
+  if (result.code !== 0) fail(`${name}: sqlite3 exited ${result.code}: ${result.err}`);
+  console.log(`${result.seconds.toFixed(2)} s (${result.out.trim().split('\n').at(-1)} rows)`);
+  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(staged, { force: true });
   return { name, ...result };
 }
 
