@@ -116,6 +116,20 @@ describe('external API over loopback', () => {
       expectProblem(await get('/api/external/nada/'), 404, /No existe GET \/api\/external\/nada\//);
     });
 
+    it('answers a method the path does not have with a problem 405 and the Allow header', async () => {
+      const list = await call(base, 'DELETE', '/api/external/articulos/', { key: full });
+      expectProblem(list, 405, /no admite DELETE; admite GET, HEAD, POST/);
+      expect(list.headers.get('allow')).toBe('GET, HEAD, POST');
+      expect(list.body.type).toBe('urn:gsih:problema:metodo-no-permitido');
+      // A path with a parameter, and a POST-only one.
+      const one = await call(base, 'PUT', '/api/external/articulos/7/', { key: full, body: {} });
+      expectProblem(one, 405);
+      expect(one.headers.get('allow')).toBe('GET, HEAD');
+      const approve = await get('/api/external/movimientos/7/aprobar/');
+      expectProblem(approve, 405);
+      expect(approve.headers.get('allow')).toBe('POST');
+    });
+
     it('reports where it listens', () => {
       expect(core.apiStatus()).toMatchObject({
         escuchando: true,

@@ -39,6 +39,9 @@ export interface ApiServerDeps {
 
 export const API_BODY_LIMIT = 1024 * 1024;
 
+/** The methods a 405's Allow header can list, in the order it lists them. */
+const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
 const API_DESCRIPTION = `API REST de GSIH Integraciones para ERP, compras e informes.
 
 Autenticación: \`Authorization: ApiKey <clave>\` con una clave creada en la página «Claves API» de la aplicación o con \`gsih keys create\`.
@@ -75,17 +78,31 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<FastifyInstan
   app.setErrorHandler((error, request, reply) =>
     sendProblem(reply, toProblem(error, request, deps.logger)),
   );
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '/';
+    // A path that exists with other methods is a 405 with the ones it has (RFC 9110 §15.5.6).
+    const allowed = HTTP_METHODS.filter((method) => app.findRoute({ method, url: path }) !== null);
+    if (allowed.length > 0) {
+      return sendProblem(
+        reply.header('allow', allowed.join(', ')),
+        problem(
+          405,
+          'metodo-no-permitido',
+          'Método no permitido',
+          `${path} no admite ${request.method}; admite ${allowed.join(', ')}. La referencia está en /api/external/docs.`,
+        ),
+      );
+    }
+    return sendProblem(
       reply,
       problem(
         404,
         'no-encontrado',
         'No encontrado',
-        `No existe ${request.method} ${request.url.split('?')[0]}. La referencia está en /api/external/docs.`,
+        `No existe ${request.method} ${path}. La referencia está en /api/external/docs.`,
       ),
-    ),
-  );
+    );
+  });
 
   await app.register(swagger, {
     openapi: {
