@@ -205,6 +205,15 @@ function apiRow(r) {
   };
 }
 
+/** Runs `script` in sqlite3 on `db`, timed; prints the time and the count it ends with. */
+async function timedSqlite(name, db, script) {
+  process.stdout.write(`${name}… `);
+  const result = await measured(SQLITE3, [db], { input: script });
+  if (result.code !== 0) fail(`${name}: sqlite3 exited ${result.code}: ${result.err}`);
+  console.log(`${result.seconds.toFixed(2)} s (${result.out.trim().split('\n').at(-1)} rows)`);
+  return result;
+}
+
 async function sqliteImport(name, work, csv, schema) {
   const db = join(work, `sqlite3-${Date.now()}.db`);
   const script = [
@@ -216,10 +225,7 @@ async function sqliteImport(name, work, csv, schema) {
     `.import --skip 1 ${csv} articles`,
     'SELECT count(*) FROM articles;',
   ].join('\n');
-  process.stdout.write(`${name}… `);
-  const result = await measured(SQLITE3, [db], { input: script });
-  if (result.code !== 0) fail(`${name}: sqlite3 exited ${result.code}: ${result.err}`);
-  console.log(`${result.seconds.toFixed(2)} s (${result.out.trim().split('\n').at(-1)} rows)`);
+  const result = await timedSqlite(name, db, script);
   rmSync(db, { force: true });
   rmSync(`${db}-wal`, { force: true });
   rmSync(`${db}-shm`, { force: true });
@@ -279,10 +285,7 @@ async function sqliteFinalTable(work, csv) {
     'COMMIT;',
     'SELECT count(*) FROM articles;',
   ].join('\n');
-  process.stdout.write(`${name}… `);
-  const result = await measured(SQLITE3, [db], { input: script });
-  if (result.code !== 0) fail(`${name}: sqlite3 exited ${result.code}: ${result.err}`);
-  console.log(`${result.seconds.toFixed(2)} s (${result.out.trim().split('\n').at(-1)} rows)`);
+  const result = await timedSqlite(name, db, script);
   rmSync(dataDir, { recursive: true, force: true });
   rmSync(staged, { force: true });
   return { name, ...result };
