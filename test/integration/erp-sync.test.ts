@@ -356,6 +356,23 @@ describe('pulling articles and stock', () => {
     expect(count(s, 'SELECT count(*) FROM articles')).toBe(1500);
   });
 
+  it('after pulling thousands of articles with no stock, the stock page reads the empty stock table', async () => {
+    const s = await setup();
+    s.erp.generateArticles(5000);
+    const run = await s.sync({ tipo: 'articulos' });
+    expect(run.detalle.articulos).toMatchObject({ creados: 5000 });
+    // With no statistics SQLite planned the stock page (inventory service) as a walk over every
+    // article by code, probing for stock: slower with each article pulled.
+    const plan = s.all<{ detail: string }>(
+      `EXPLAIN QUERY PLAN SELECT s.articulo_id, a.codigo FROM stock_levels s
+       JOIN articles a ON a.id = s.articulo_id ORDER BY a.codigo, s.almacen LIMIT 50`,
+    );
+    expect(plan[0]?.detail).toMatch(/^SCAN s\b/);
+    expect(s.all(`SELECT stat FROM sqlite_stat1 WHERE tbl = 'stock_levels'`)).toEqual([
+      { stat: '0' },
+    ]);
+  });
+
   it('turns ERP stock into approved AJUSTE movements: history, alerts and their events', async () => {
     const s = await setup();
     s.erp.putArticles([{ id: 'P1', codigo: 'P-1', nombre: 'Perno', stock_minimo: 10 }]);

@@ -1,6 +1,8 @@
 import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
 import type { Db } from '../db/open';
+import { refreshStatistics } from '../db/statistics';
+import { writeTransaction } from '../db/transaction';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import type { IntegrationLog } from '../logs/integration-log';
@@ -129,6 +131,9 @@ const ENTITY_NAMES: Record<ErpSyncKind, string> = {
 
 const PUSH_BATCH = 500;
 const MAX_PREVIEW_FIELDS = 200;
+
+/** Records created or updated by one pull from which the statistics are refreshed after it. */
+const BULK_CHANGE = 1_000;
 
 function parseWith<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const parsed = schema.safeParse(input ?? {});
@@ -325,6 +330,11 @@ export function createErpService(deps: ErpServiceDeps) {
         const retried = applier.retryEarlierErrors(entity, connector.mapeo, run.id, clock.now());
         add(result, retried, false);
         if (retried.changedInventory) inventoryChanged(entity);
+        // A pull of many records is a bulk change: the planner's statistics follow it (tens of
+        // ms), or the stock page can walk every article after a first pull (db/statistics.ts).
+        if (result.creados + result.actualizados >= BULK_CHANGE) {
+          writeTransaction(db, () => refreshStatistics(db), { dataChange: false })();
+        }
         const next = incremental ? nextWatermark(mark, newest, capMs) : null;
         if (next) {
           const fecha = new Date(next.ms).toISOString();

@@ -1,6 +1,7 @@
 import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from '../db/open';
+import { refreshStatistics } from '../db/statistics';
 import { writeTransaction } from '../db/transaction';
 import type { Clock } from '../clock';
 import { AppError } from '../../shared/errors';
@@ -710,49 +711,6 @@ function dropIndexes(db: Db): string[] {
     .all() as Array<{ name: string; sql: string }>;
   for (const { name } of indexes) db.exec(`DROP INDEX main."${name.replaceAll('"', '""')}"`);
   return indexes.map(({ sql }) => sql);
-}
-
-/**
- * After a bulk change SQLite's planner needs the tables' new sizes: with statistics (or the
- * defaults) from when articles were few, a million new ones made the stock page scan every
- * article for the few with stock (40-70 ms a page instead of 1-2 ms). ANALYZE with
- * analysis_limit samples each index (tens of milliseconds). Other connections (the app's, a
- * `gsih serve` beside `gsih import`) load statistics only with the schema and keep the plans of
- * their prepared statements, so a schema change (an empty table created and dropped) makes them
- * re-read it and re-plan on next use. Inside the import's transaction: the data, its statistics
- * and the plans change together, at the commit.
- */
-function refreshStatistics(db: Db): void {
-  db.pragma('analysis_limit = 400');
-  db.exec('ANALYZE main');
-  recordEmptyTables(db);
-  db.exec('CREATE TABLE main.import_replan (x)');
-  db.exec('DROP TABLE main.import_replan');
-}
-
-/**
- * ANALYZE writes nothing for an empty table, and SQLite then plans as if it held a million rows:
- * after a first load of a million articles with no stock counted yet, the stock page walked every
- * article by code looking for its stock (about 100 ms a page, even an empty one) instead of
- * reading the empty stock table. An empty table is recorded as empty; the next ANALYZE (the next
- * import that changes something) replaces the row.
- */
-function recordEmptyTables(db: Db): void {
-  const unmeasured = db
-    .prepare(
-      `SELECT name FROM main.sqlite_master AS m
-       WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
-         AND NOT EXISTS (SELECT 1 FROM main.sqlite_stat1 AS s WHERE s.tbl = m.name)`,
-    )
-    .pluck()
-    .all() as string[];
-  const record = db.prepare("INSERT INTO main.sqlite_stat1 (tbl, idx, stat) VALUES (?, NULL, '0')");
-  for (const name of unmeasured) {
-    const quoted = `main."${name.replaceAll('"', '""')}"`;
-    if (db.prepare(`SELECT NOT EXISTS (SELECT 1 FROM ${quoted})`).pluck().get() === 1) {
-      record.run(name);
-    }
-  }
 }
 
 /**
