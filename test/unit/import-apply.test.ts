@@ -456,6 +456,86 @@ describe('the import applier', () => {
       expect(core.db.prepare('PRAGMA integrity_check').pluck().get()).toBe('ok');
     });
 
+    describe('a large first load (no articles yet) is applied before the checks', () => {
+      const n = 25_000;
+      // Codes out of order, as a real export has them; line i + 2 holds code L-k.
+      const load = (change: (record: AnyRecord, i: number) => void = () => {}) =>
+        Array.from({ length: n }, (_, i) => {
+          const k = (i * 7_919) % n;
+          const record = articleRecord(i + 2, { codigo: `L-${k}`, referencia_externa: `R-${k}` });
+          change(record, i);
+          return record;
+        });
+      const repeat = (field: 'codigo' | 'referencia_externa', from: number, to: number) =>
+        load((record, i) => {
+          if (i !== to) return;
+          const source = load()[from]!.row as ArticleRow;
+          (record.row as ArticleRow)[field] = source[field];
+        });
+      const watch = () => {
+        const phases: string[] = [];
+        return {
+          phases,
+          onProgress: (p: { fase: string }) => {
+            if (phases.at(-1) !== p.fase) phases.push(p.fase);
+          },
+        };
+      };
+
+      it('a clean file: imported without the checks, the same rows and indexes', async () => {
+        const schema = articleIndexes();
+        const progress = watch();
+        const ended = await run({}, load(), { onProgress: progress.onProgress });
+        expect(ended).toMatchObject({ estado: 'COMPLETADA', creados: n, rechazados: 0 });
+        expect(progress.phases).toEqual(['lectura', 'aplicacion', 'finalizacion']);
+        expect(core.services.inventory.counts().articulos).toBe(n);
+        expect(articleIndexes()).toEqual(schema);
+        expect(core.db.prepare('PRAGMA integrity_check').pluck().get()).toBe('ok');
+        // Ids follow the file.
+        expect(
+          core.db.prepare('SELECT codigo FROM articles ORDER BY id LIMIT 2').pluck().all(),
+        ).toEqual(['L-0', 'L-7919']);
+      });
+
+      it('a code repeated far apart: rolled back, checked as usual, both rows rejected, nothing written', async () => {
+        const before = dataDigest();
+        const schema = articleIndexes();
+        const progress = watch();
+        const ended = await run({}, repeat('codigo', 10, n - 5), {
+          onProgress: progress.onProgress,
+        });
+        expect(ended).toMatchObject({ estado: 'RECHAZADA', creados: 0, rechazados: 2 });
+        // The insert of its one chunk found it (before any progress of the chunk was told).
+        expect(progress.phases).toEqual(['lectura', 'comprobacion', 'informe']);
+        expect(issuesOf(ended.id)).toEqual([
+          expect.objectContaining({ linea: 12, mensaje: expect.stringMatching(/aparece 2 veces/) }),
+          expect.objectContaining({
+            linea: n - 3,
+            mensaje: expect.stringMatching(/aparece 2 veces/),
+          }),
+        ]);
+        expect(dataDigest()).toBe(before);
+        expect(articleIndexes()).toEqual(schema);
+      });
+
+      it('an external reference repeated: found building its index, rolled back, checked as usual', async () => {
+        const before = dataDigest();
+        const ended = await run({}, repeat('referencia_externa', 3, n - 1));
+        expect(ended).toMatchObject({ estado: 'RECHAZADA', creados: 0, rechazados: 2 });
+        expect(issuesOf(ended.id).map((i) => [i.linea, i.columna])).toEqual([
+          [5, 'Referencia externa'],
+          [n + 1, 'Referencia externa'],
+        ]);
+        expect(dataDigest()).toBe(before);
+      });
+
+      it('with omitir_errores, a repeated code leaves the other rows imported', async () => {
+        const ended = await run({ skipErrors: true }, repeat('codigo', 0, 1));
+        expect(ended).toMatchObject({ estado: 'COMPLETADA', creados: n - 2, rechazados: 2 });
+        expect(core.services.inventory.counts().articulos).toBe(n - 2);
+      });
+    });
+
     it('a first load with no stock yet plans the stock page from the empty stock table', async () => {
       await run(
         {},

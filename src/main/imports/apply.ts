@@ -204,14 +204,50 @@ export async function runImport(
     }
     checkCancel();
 
-    // 2. Checks.
+    // 4. Apply, with the history row, in one transaction; null when a first load was not one.
+    const apply = (toApply: number, firstLoad: boolean): EndedImport | null => {
+      const step = job.kind === 'articulos' ? applyArticles : applyStock;
+      let imported: EndedImport;
+      try {
+        imported = writeTransaction(db, () => {
+          Object.assign(counts, step({ db, clock, job, toApply, firstLoad, control, checkCancel }));
+          finishing(control, toApply);
+          if (counts.creados + counts.actualizados > 0) refreshStatistics(db);
+          const row = ended('COMPLETADA', null);
+          record(row);
+          return row;
+        })();
+      } catch (error) {
+        if (error instanceof NotAFirstLoad) return null;
+        throw error;
+      }
+      // The commit (the WAL written, then SQLite's checkpoint) is part of the import's time too.
+      imported.duracion_ms = Math.round(performance.now() - started);
+      imported.fecha_fin = clock.now().toISOString();
+      db.prepare('UPDATE main.imports SET duracion_ms = ?, fecha_fin = ? WHERE id = ?').run(
+        imported.duracion_ms,
+        imported.fecha_fin,
+        imported.id,
+      );
+      return imported;
+    };
+
+    // 2. Checks. A large clean first load (no articles yet, no bad row) is applied without them:
+    // its insert finds a code repeated in the file (a row not inserted) and its unique index
+    // on the external reference a repeated reference, and then it is rolled back and checked
+    // as usual. A million rows: 1.3 s less with codes in order, 2.2 s with codes out of order.
+    let toApply = stagedCount(db);
+    if (isFirstLoadCandidate(db, job, counts, toApply)) {
+      const imported = apply(toApply, true);
+      if (imported) return imported;
+    }
     control.onProgress?.({ fase: 'comprobacion', filas: counts.total, total_filas: null });
     const header = columnHeaders(source);
     if (job.kind === 'articulos') checkArticles(db, header);
     else checkStock(db, header);
     rejectLate(db, counts);
     checkCancel();
-    const toApply = db.prepare('SELECT count(*) FROM staging.stage').pluck().get() as number;
+    toApply = stagedCount(db);
 
     // 3. The decision.
     const refused = counts.rechazados > 0 && (!job.skipErrors || toApply === 0);
@@ -227,24 +263,9 @@ export async function runImport(
       return row;
     }
 
-    // 4. Apply, with the history row, in one transaction.
-    const apply = job.kind === 'articulos' ? applyArticles : applyStock;
-    const imported = writeTransaction(db, () => {
-      Object.assign(counts, apply({ db, clock, job, toApply, control, checkCancel }));
-      finishing(control, toApply);
-      if (counts.creados + counts.actualizados > 0) refreshStatistics(db);
-      const row = ended('COMPLETADA', null);
-      record(row);
-      return row;
-    })();
-    // The commit (the WAL written, then SQLite's checkpoint) is part of the import's time too.
-    imported.duracion_ms = Math.round(performance.now() - started);
-    imported.fecha_fin = clock.now().toISOString();
-    db.prepare('UPDATE main.imports SET duracion_ms = ?, fecha_fin = ? WHERE id = ?').run(
-      imported.duracion_ms,
-      imported.fecha_fin,
-      imported.id,
-    );
+    // 4. Apply.
+    const imported = apply(toApply, false);
+    if (!imported) throw new Error('Only a first load can turn out not to be one');
     return imported;
   } catch (error) {
     if (reportFile) rmSync(join(dataDir, reportFile), { force: true });
@@ -285,6 +306,37 @@ function columnHeaders(source: ImportSource) {
     const index = source.mapping[field];
     return index === null || index === undefined ? null : (source.headers[index] ?? null);
   };
+}
+
+function stagedCount(db: Db): number {
+  return db.prepare('SELECT count(*) FROM staging.stage').pluck().get() as number;
+}
+
+/**
+ * Thrown inside the write transaction of a first load that was not one (see runImport): a code
+ * or an external reference repeated in the file, or articles added meanwhile by another process.
+ */
+class NotAFirstLoad extends Error {
+  constructor() {
+    super('Not a first load');
+    this.name = 'NotAFirstLoad';
+  }
+}
+
+/** Articles into an empty table, big enough to build the indexes at the end, no bad row read. */
+function isFirstLoadCandidate(
+  db: Db,
+  job: ImportJob,
+  counts: ImportCounts,
+  toApply: number,
+): boolean {
+  return (
+    job.kind === 'articulos' &&
+    !job.dryRun &&
+    counts.rechazados === 0 &&
+    toApply >= REBUILD_AT_LEAST &&
+    articleCount(db) === 0
+  );
 }
 
 // ---- 1. Staging ---------------------------------------------------------------------------------
@@ -535,12 +587,24 @@ interface ApplyStep {
   job: ImportJob;
   /** Staged records left after the checks. */
   toApply: number;
+  /**
+   * Articles only: the checks have not run, and the table was empty. Throws NotAFirstLoad when
+   * it is not (anymore), or when the file repeats a code or an external reference.
+   */
+  firstLoad: boolean;
   control: ApplyControl;
   checkCancel: () => void;
 }
 
 /** Inside the write transaction. */
-function applyArticles({ db, clock, toApply, control, checkCancel }: ApplyStep): Applied {
+function applyArticles({
+  db,
+  clock,
+  toApply,
+  firstLoad,
+  control,
+  checkCancel,
+}: ApplyStep): Applied {
   const now = clock.now();
   const fecha = now.toISOString();
   // The UPDATE's join order follows the planner's statistics: they must describe the table as it
@@ -585,17 +649,21 @@ function applyArticles({ db, clock, toApply, control, checkCancel }: ApplyStep):
     .prepare('SELECT min(line) AS low, max(line) AS high FROM staging.stage')
     .get() as { low: number | null; high: number | null };
   const empty = db.prepare('SELECT NOT EXISTS (SELECT 1 FROM main.articles)').pluck().get() === 1;
+  // Another process added articles since the import looked.
+  if (firstLoad && !empty) throw new NotAFirstLoad();
   const passes = empty ? 1 : 2;
   let creados = 0;
   let actualizados = 0;
   let done = 0;
-  const eachChunk = (run: (range: { from: number; to: number; fecha: string }) => void) => {
+  type Range = { from: number; to: number; fecha: string };
+  const eachChunk = (run: (range: Range, rows: number) => void) => {
     if (bounds.low === null || bounds.high === null) return;
     for (let from = bounds.low; from <= bounds.high; from += ARTICLE_CHUNK_LINES) {
       checkCancel();
       const range = { from, to: from + ARTICLE_CHUNK_LINES, fecha };
-      run(range);
-      done += inRange.get(range) as number;
+      const rows = inRange.get(range) as number;
+      run(range, rows);
+      done += rows;
       control.onProgress?.({
         fase: 'aplicacion',
         filas: Math.round(done / passes),
@@ -610,18 +678,39 @@ function applyArticles({ db, clock, toApply, control, checkCancel }: ApplyStep):
   // (a sort each) instead of grown row by row at random pages. A million articles with varied
   // names and codes out of order: 12.2 s end to end so, about 18.5 s without it.
   const rebuilt = toApply >= REBUILD_AT_LEAST && toApply >= articleCount(db) ? dropIndexes(db) : [];
-  eachChunk((range) => (creados += insert.run(range).changes));
+  // Unchecked (a first load), a row the insert skips has a code an earlier row of the file has,
+  // and a unique index that cannot be built, a repeated external reference.
+  const unlessRepeated = (write: () => void) => {
+    try {
+      write();
+    } catch (error) {
+      if (firstLoad && (error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
+        throw new NotAFirstLoad();
+      }
+      throw error;
+    }
+  };
+  eachChunk((range, rows) =>
+    unlessRepeated(() => {
+      const inserted = insert.run(range).changes;
+      if (firstLoad && inserted !== rows) throw new NotAFirstLoad();
+      creados += inserted;
+    }),
+  );
   if (rebuilt.length > 0) {
     finishing(control, toApply);
     // SQLite's sorter keeps up to a page cache's worth of keys in memory per index it builds:
     // a smaller cache keeps the import's peak memory where it was without the rebuild.
     const cache = db.pragma('main.cache_size', { simple: true }) as number;
     db.pragma(`main.cache_size = ${REBUILD_CACHE_SIZE}`);
-    for (const sql of rebuilt) {
-      checkCancel();
-      db.exec(sql);
+    try {
+      for (const sql of rebuilt) {
+        checkCancel();
+        unlessRepeated(() => db.exec(sql));
+      }
+    } finally {
+      db.pragma(`main.cache_size = ${cache}`);
     }
-    db.pragma(`main.cache_size = ${cache}`);
   }
   const inventory = inventoryIn(db, clock);
   for (const id of minimumChanged) inventory.inTransaction.reevaluateAlerts(id, now);
