@@ -470,7 +470,7 @@ describe('the import applier', () => {
         load((record, i) => {
           if (i !== to) return;
           const source = load()[from]!.row as ArticleRow;
-          (record.row as ArticleRow)[field] = source[field];
+          Object.assign(record.row as ArticleRow, { [field]: source[field] });
         });
       const watch = () => {
         const phases: string[] = [];
