@@ -50,6 +50,9 @@ import type {
 //    approved movements, so history, alerts, outbox events and webhook deliveries stay right.
 //    The transaction is cut in chunks only to poll for cancellation and report progress.
 //
+// A large clean first load of articles (an empty table) goes from 1 to 4 directly: the insert
+// and the unique indexes find what the checks would, and then it is rolled back and goes on at 2.
+//
 // Cancellation (polled between batches and chunks) and any error roll everything back; the
 // history then gets a CANCELADA / RECHAZADA / FALLIDA row of its own.
 
@@ -204,7 +207,8 @@ export async function runImport(
     }
     checkCancel();
 
-    // 4. Apply, with the history row, in one transaction; null when a first load was not one.
+    // Step 4, apply (below), as a function: a large clean first load tries it before the checks
+    // (step 2). One transaction with the history row; null when that first load was not one.
     const apply = (toApply: number, firstLoad: boolean): EndedImport | null => {
       const step = job.kind === 'articulos' ? applyArticles : applyStock;
       let imported: EndedImport;
