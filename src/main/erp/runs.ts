@@ -16,16 +16,14 @@ import type {
 // The runs table: a row is written EN_CURSO when a run starts (so a run cut short by a crash is
 // still there to be closed as FALLIDA) and completed when it ends.
 
+/** Counts before anything was read. */
+export function emptyCounts(): ErpEntityCounts {
+  return { leidos: 0, creados: 0, actualizados: 0, sin_cambios: 0, fallidos: 0, enviados: 0 };
+}
+
 /** A run's counts: the sum of its entities'. */
 export function runTotals(detalle: ErpRun['detalle']): ErpEntityCounts {
-  const totals: ErpEntityCounts = {
-    leidos: 0,
-    creados: 0,
-    actualizados: 0,
-    sin_cambios: 0,
-    fallidos: 0,
-    enviados: 0,
-  };
+  const totals = emptyCounts();
   for (const entity of Object.values(detalle)) {
     for (const key of Object.keys(totals) as Array<keyof ErpEntityCounts>)
       totals[key] += entity[key];

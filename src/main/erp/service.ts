@@ -47,7 +47,7 @@ import { createErpLedger } from './ledger';
 import { acquireErpLock, busyMessage, readErpLock, type ErpLock } from './lock';
 import { mapArticle, mapStock } from './mapping';
 import { entityUrl, readPages, type ErpEntity, type ErpPage } from './pages';
-import { createRunStore, INTERRUPTED, runTotals } from './runs';
+import { createRunStore, emptyCounts, INTERRUPTED, runTotals } from './runs';
 import { createErpScheduler, type Timers } from './scheduler';
 import type { SecretBox } from './secret-box';
 
@@ -145,12 +145,7 @@ function emptyResult(): ErpEntityResult {
   return {
     estado: 'COMPLETADA',
     error: null,
-    leidos: 0,
-    creados: 0,
-    actualizados: 0,
-    sin_cambios: 0,
-    fallidos: 0,
-    enviados: 0,
+    ...emptyCounts(),
     paginas: 0,
     paginacion: null,
     marca_desde: null,
