@@ -6,6 +6,7 @@ import {
   Group,
   NumberInput,
   Paper,
+  type NumberInputProps,
   PasswordInput,
   Radio,
   SegmentedControl,
@@ -77,6 +78,13 @@ function Section(props: { title: string; help?: string; children: ReactNode }) {
  * The connector's configuration: address and profile, authentication (the secret is write-only),
  * paths and paging, the field mapping with a preview of the first records, and the schedule.
  */
+/** Seconds and record counts: whole, never negative, no thousands separator. */
+function WholeNumberInput(props: NumberInputProps) {
+  return (
+    <NumberInput allowDecimal={false} allowNegative={false} thousandSeparator={false} {...props} />
+  );
+}
+
 export function ErpConfigForm(props: {
   saved: ErpConfigView | null;
   onSaved: () => void;
@@ -485,7 +493,7 @@ export function ErpConfigForm(props: {
 
           <Section title={t('erp.form.schedule.title')} help={t('erp.form.schedule.help')}>
             <Group align="flex-start" gap="xl">
-              <NumberInput
+              <WholeNumberInput
                 label={t('erp.form.schedule.every')}
                 description={
                   scheduleSeconds && scheduleSeconds >= 60
@@ -497,9 +505,6 @@ export function ErpConfigForm(props: {
                 min={60}
                 max={7 * 24 * 3600}
                 step={300}
-                allowDecimal={false}
-                allowNegative={false}
-                thousandSeparator={false}
                 value={form.cada_segundos}
                 onChange={(value) => set('cada_segundos', value)}
                 error={placed('cada_segundos')}
@@ -519,26 +524,20 @@ export function ErpConfigForm(props: {
               <Accordion.Control>{t('erp.form.advanced.title')}</Accordion.Control>
               <Accordion.Panel>
                 <SimpleGrid cols={{ base: 1, sm: 3 }}>
-                  <NumberInput
+                  <WholeNumberInput
                     label={t('erp.form.advanced.pageSize')}
                     description={t('erp.form.advanced.pageSizeHelp')}
                     min={1}
                     max={10_000}
-                    allowDecimal={false}
-                    allowNegative={false}
-                    thousandSeparator={false}
                     value={form.tamano_pagina}
                     onChange={(value) => set('tamano_pagina', value)}
                     error={placed('tamano_pagina')}
                   />
-                  <NumberInput
+                  <WholeNumberInput
                     label={t('erp.form.advanced.overlap')}
                     description={t('erp.form.advanced.overlapHelp')}
                     min={0}
                     max={86_400}
-                    allowDecimal={false}
-                    allowNegative={false}
-                    thousandSeparator={false}
                     value={form.solapamiento_segundos}
                     onChange={(value) => set('solapamiento_segundos', value)}
                     error={placed('solapamiento_segundos')}
