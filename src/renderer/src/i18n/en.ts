@@ -1129,8 +1129,6 @@ export const en: typeof es = {
       minutes_other: '{{count}} min',
       seconds_one: '{{count}} s',
       seconds_other: '{{count}} s',
-      ms: '{{n}} ms',
-      secondsDecimal: '{{n}} s',
     },
     form: {
       newTitle: 'Connect the ERP',

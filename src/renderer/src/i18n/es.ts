@@ -1131,8 +1131,6 @@ export const es = {
       minutes_other: '{{count}} min',
       seconds_one: '{{count}} s',
       seconds_other: '{{count}} s',
-      ms: '{{n}} ms',
-      secondsDecimal: '{{n}} s',
     },
     form: {
       newTitle: 'Conectar el ERP',

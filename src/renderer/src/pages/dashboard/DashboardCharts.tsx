@@ -23,12 +23,11 @@ import {
   YAxis,
 } from 'recharts';
 import type { Dashboard } from '../../../../shared/monitoring';
-import { useFormatters } from '../../format';
+import { uiLocale, useFormatters } from '../../format';
 
 // Loaded on its own (React.lazy) so recharts, most of the Panel's weight, is a chunk of its own
 // and the app's first paint does not wait for it.
 
-const LOCALES: Record<string, string> = { es: 'es-ES', en: 'en-GB' };
 const CHART_HEIGHT = 260;
 
 /** The Panel's three charts: sync runs and webhook deliveries side by side, API calls below. */
@@ -47,7 +46,7 @@ export default function DashboardCharts({ dashboard }: { dashboard: Dashboard })
 /** Tick and tooltip texts of a bucket start, in the UI's language and this machine's zone. */
 function useBucketLabels(intervalo: Dashboard['intervalo'], rango: Dashboard['rango']) {
   const { i18n } = useTranslation();
-  const locale = LOCALES[i18n.language] ?? i18n.language;
+  const locale = uiLocale(i18n.language);
   return useMemo(() => {
     const hour = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' });
     const dayShort = new Intl.DateTimeFormat(

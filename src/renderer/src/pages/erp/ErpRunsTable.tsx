@@ -1,6 +1,5 @@
 import { useState } from 'react';
 import { Alert, Button, Group, SegmentedControl, Stack, Table, Text } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import {
   ERP_RECORD_STATES,
@@ -9,8 +8,7 @@ import {
   type ErpRun,
   type ErpSyncKind,
 } from '../../../../shared/erp';
-import { useErrorMessage } from '../../api/errorMessage';
-import { useHandlerMutation, useHandlerQuery } from '../../api/handlerQueries';
+import { useHandlerQuery } from '../../api/handlerQueries';
 import { ExpandableRow } from '../../components/ExpandableRow';
 import { QueryStates } from '../../components/QueryStates';
 import { Section } from '../../components/Section';
@@ -20,6 +18,7 @@ import { usePaging } from '../../components/usePaging';
 import { useFormatters } from '../../format';
 import { ErpRecordStateBadge, ErpRunStateBadge } from './ErpBadges';
 import { useErpFormat } from './erpFormat';
+import { useErpRetry } from './useErpRetry';
 
 const COUNT_COLUMNS = ['creados', 'actualizados', 'sin_cambios', 'fallidos', 'enviados'] as const;
 const COLUMN_COUNT = 5 + COUNT_COLUMNS.length;
@@ -28,8 +27,8 @@ const COLUMN_COUNT = 5 + COUNT_COLUMNS.length;
 export function ErpRunsTable() {
   const { t } = useTranslation();
   const paging = usePaging();
-  const { dateTime, number } = useFormatters();
-  const { duration, time } = useErpFormat();
+  const { dateTime, number, duration } = useFormatters();
+  const { time } = useErpFormat();
   const [open, setOpen] = useState<number | null>(null);
   // Most runs end the day they start: the time says enough, and keeps the table narrow.
   const endOf = (start: string, end: string) =>
@@ -230,7 +229,6 @@ function internalRef(ref: string | null): string {
 function RunLedger({ run }: { run: number }) {
   const { t } = useTranslation();
   const { dateTime, number } = useFormatters();
-  const describe = useErrorMessage();
   const paging = usePaging();
   const [estado, setEstado] = useState<LedgerFilter>('todos');
   const ledger = useHandlerQuery(
@@ -243,22 +241,7 @@ function RunLedger({ run }: { run: number }) {
     },
     { paged: true },
   );
-  const retry = useHandlerMutation('erp/retry', ['erp', 'dashboard']);
-
-  const retryOne = (id: number) =>
-    retry.mutate(
-      { ids: [id] },
-      {
-        onSuccess: (answer) =>
-          notifications.show({ color: 'teal', message: t('erp.retry.started', { id: answer.id }) }),
-        onError: (error) =>
-          notifications.show({
-            color: 'red',
-            title: t('erp.retry.failed'),
-            message: describe(error),
-          }),
-      },
-    );
+  const { mutation: retry, start: startRetry } = useErpRetry();
 
   return (
     <Stack gap="sm">
@@ -354,7 +337,7 @@ function RunLedger({ run }: { run: number }) {
                             color="orange"
                             leftSection={<RefreshIcon size={12} />}
                             loading={retry.isPending && retry.variables?.ids?.[0] === entry.id}
-                            onClick={() => retryOne(entry.id)}
+                            onClick={() => startRetry([entry.id])}
                             aria-label={t('erp.retry.oneOf', { ref: entry.referencia_externa })}
                           >
                             {t('erp.retry.one')}

@@ -1,14 +1,13 @@
 import { useId, type ReactNode } from 'react';
 import { Button, Group, Loader, Paper, SimpleGrid, Stack, Text } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import type { ErpStatus } from '../../../../shared/erp';
-import { useErrorMessage } from '../../api/errorMessage';
 import { useHandlerMutation } from '../../api/handlerQueries';
 import { RefreshIcon, StopIcon } from '../../components/icons';
 import { useFormatters } from '../../format';
 import { ErpRunStateBadge } from './ErpBadges';
 import { useErpFormat } from './erpFormat';
+import { useErpRetry } from './useErpRetry';
 
 function StatusBlock(props: { title: string; children: ReactNode }) {
   const id = useId();
@@ -27,27 +26,11 @@ export function ErpStatusPanel({ status }: { status: ErpStatus }) {
   const { t } = useTranslation();
   const { dateTime, number } = useFormatters();
   const { every } = useErpFormat();
-  const describe = useErrorMessage();
   const cancel = useHandlerMutation('erp/cancel', ['erp']);
-  const retry = useHandlerMutation('erp/retry', ['erp', 'dashboard']);
+  const { mutation: retry, start: startRetry } = useErpRetry();
   const running = status.en_curso;
   const last = status.ultima;
   const errors = status.registros.ERROR;
-
-  const retryAll = () =>
-    retry.mutate(
-      {},
-      {
-        onSuccess: ({ id }) =>
-          notifications.show({ color: 'teal', message: t('erp.retry.started', { id }) }),
-        onError: (error) =>
-          notifications.show({
-            color: 'red',
-            title: t('erp.retry.failed'),
-            message: describe(error),
-          }),
-      },
-    );
 
   return (
     <Paper withBorder radius="md" p="lg">
@@ -154,7 +137,7 @@ export function ErpStatusPanel({ status }: { status: ErpStatus }) {
               leftSection={<RefreshIcon size={14} />}
               disabled={running !== null}
               loading={retry.isPending}
-              onClick={retryAll}
+              onClick={() => startRetry()}
             >
               {t('erp.retry.all', { count: errors })}
             </Button>

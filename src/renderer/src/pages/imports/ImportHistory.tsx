@@ -144,7 +144,7 @@ export function ImportHistory() {
 
 function ImportDetail({ summary }: { summary: ImportSummary }) {
   const { t } = useTranslation();
-  const format = useImportFormat();
+  const { duration } = useFormatters();
   const report = useRejectedReport();
   const options = [
     summary.opciones.omitir_errores
@@ -172,7 +172,7 @@ function ImportDetail({ summary }: { summary: ImportSummary }) {
             <Text span c="dimmed">
               {t('imports.history.duration')}:{' '}
             </Text>
-            {format.duration(summary.duracion_ms)}
+            {duration(summary.duracion_ms)}
           </Text>
         )}
         {d && (

@@ -5,6 +5,7 @@ import type { ImportProgress } from '../../../../shared/imports';
 import { useErrorMessage } from '../../api/errorMessage';
 import { useHandlerMutation } from '../../api/handlerQueries';
 import { CloseIcon } from '../../components/icons';
+import { useFormatters } from '../../format';
 import { useImportFormat } from './importFormat';
 
 /** The running import: phase, a bar, rows per second, time, and a way to stop it. */
@@ -17,6 +18,7 @@ export function ImportProgressPanel(props: {
 }) {
   const { t } = useTranslation();
   const format = useImportFormat();
+  const { duration } = useFormatters();
   const describe = useErrorMessage();
   const cancel = useHandlerMutation('imports/cancel', ['imports']);
   const p = props.progress;
@@ -68,7 +70,7 @@ export function ImportProgressPanel(props: {
           )}
           {p && (
             <Text size="sm">
-              {t('imports.progress.elapsed', { time: format.duration(p.transcurrido_ms) })}
+              {t('imports.progress.elapsed', { time: duration(p.transcurrido_ms) })}
             </Text>
           )}
         </Group>

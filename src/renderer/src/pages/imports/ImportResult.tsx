@@ -13,6 +13,7 @@ import {
 import { useTranslation } from 'react-i18next';
 import type { ImportState, ImportSummary } from '../../../../shared/imports';
 import { AlertIcon, CheckIcon, DownloadIcon, InfoIcon } from '../../components/icons';
+import { useFormatters } from '../../format';
 import { delimiterKey, useImportFormat } from './importFormat';
 import { IssuesTable } from './IssuesTable';
 import { useRejectedReport } from './useRejectedReport';
@@ -36,6 +37,7 @@ export function ImportResult(props: {
 }) {
   const { t } = useTranslation();
   const format = useImportFormat();
+  const { duration } = useFormatters();
   const report = useRejectedReport();
   const { summary, check } = props;
   const problems = summary.errores + summary.advertencias;
@@ -53,7 +55,7 @@ export function ImportResult(props: {
               archivo: summary.archivo,
               tipo: t(`imports.kinds.${summary.tipo}`),
               total: format.count(summary.total),
-              time: format.duration(summary.duracion_ms ?? 0),
+              time: duration(summary.duracion_ms ?? 0),
             })}
             {/* A rate over less than a second says nothing. */}
             {summary.total > 0 &&

@@ -1,8 +1,10 @@
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CsvDelimiter } from '../../../../shared/imports';
+import { uiLocale } from '../../format';
 
-// Sizes, durations and delimiters as the import screens show them, in the UI's language.
+// Sizes, counts and delimiters as the import screens show them, in the UI's language (durations:
+// useFormatters).
 
 const DELIMITER_KEYS: Record<CsvDelimiter, 'semicolon' | 'comma' | 'tab' | 'pipe'> = {
   ';': 'semicolon',
@@ -17,7 +19,7 @@ export function delimiterKey(delimiter: CsvDelimiter) {
 
 export function useImportFormat() {
   const { i18n } = useTranslation();
-  const locale = i18n.language === 'en' ? 'en-GB' : 'es-ES';
+  const locale = uiLocale(i18n.language);
   return useMemo(() => {
     const decimal = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
     const whole = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
@@ -27,14 +29,6 @@ export function useImportFormat() {
         if (value < 1024) return `${whole.format(value)} B`;
         if (value < 1024 * 1024) return `${decimal.format(value / 1024)} KB`;
         return `${decimal.format(value / (1024 * 1024))} MB`;
-      },
-      /** 40 ms, 12,5 s, 3 min 05 s. */
-      duration(ms: number): string {
-        if (ms < 1000) return `${whole.format(ms)} ms`;
-        if (ms < 60_000) return `${decimal.format(ms / 1000)} s`;
-        const minutes = Math.floor(ms / 60_000);
-        const seconds = Math.round((ms % 60_000) / 1000);
-        return `${minutes} min ${String(seconds).padStart(2, '0')} s`;
       },
       /** A value read from the file, grouped as a spreadsheet shows it: 1.250,5. */
       decimal(value: number): string {
